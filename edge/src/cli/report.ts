@@ -1,0 +1,26 @@
+import { isBridgeError } from '@triporteur/firmware-bridge';
+import { EdgeErrorCode, isEdgeError } from '../errors.js';
+
+/** Exit codes a systemd unit or a technician's script can act on. */
+export const EXIT = { ok: 0, unexpected: 1, config: 2, serial: 3, brokerAuth: 4 } as const;
+
+/**
+ * Turns any failure into one line a person understands, prefixed by its stable code,
+ * and the exit code to use. Never a bare stack trace.
+ */
+export function describeFailure(err: unknown): { line: string; exitCode: number } {
+  if (isEdgeError(err)) {
+    const exitCode =
+      err.code === EdgeErrorCode.SERIAL_OPEN
+        ? EXIT.serial
+        : err.code === EdgeErrorCode.MQTT_AUTH
+          ? EXIT.brokerAuth
+          : err.code.startsWith('EDG_CONFIG')
+            ? EXIT.config
+            : EXIT.unexpected;
+    return { line: `error ${err.code}: ${err.message}`, exitCode };
+  }
+  if (isBridgeError(err)) return { line: `error ${err.code}: ${err.message}`, exitCode: EXIT.unexpected };
+  const message = err instanceof Error ? err.message : String(err);
+  return { line: `error EDG_UNEXPECTED: ${message} (please report this with the log)`, exitCode: EXIT.unexpected };
+}

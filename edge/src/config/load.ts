@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { Value } from '@sinclair/typebox/value';
+import { EdgeError, EdgeErrorCode } from '../errors.js';
+import { type EdgeConfig, EdgeConfigSchema } from './schema.js';
+
+/**
+ * Validates a parsed config object: fills defaults, then reports the first bad field by its path
+ * (e.g. "bms/baudRate: Expected integer"). The result is deep-frozen: nothing may change it at run time.
+ */
+export function validateEdgeConfig(input: unknown): Readonly<EdgeConfig> {
+  const withDefaults = Value.Default(EdgeConfigSchema, Value.Clone(input));
+  const errors = [...Value.Errors(EdgeConfigSchema, withDefaults)];
+  if (errors.length > 0) {
+    // TypeBox reports a union's branches too; the most specific path is the most useful to a person.
+    const first = errors.reduce((a, b) => (b.path.length > a.path.length ? b : a));
+    const field = first.path.replace(/^\//, '') || '(root)';
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    throw new EdgeError(EdgeErrorCode.CONFIG_INVALID, `config field "${field}": ${first.message}${more}`);
+  }
+  return deepFreeze(withDefaults as EdgeConfig);
+}
+
+export async function loadEdgeConfig(path: string): Promise<Readonly<EdgeConfig>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new EdgeError(EdgeErrorCode.CONFIG_READ, `cannot read config file ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new EdgeError(EdgeErrorCode.CONFIG_JSON, `config file ${path} is not valid JSON: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return validateEdgeConfig(parsed);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

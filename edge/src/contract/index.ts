@@ -1,0 +1,4 @@
+/** The edge ↔ fleet MQTT contract. The dashboard imports only this from the edge. */
+export * from './parse.js';
+export * from './payloads.js';
+export * from './topics.js';

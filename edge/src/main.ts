@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { buildApp } from './app.js';
+import { describeFailure, EXIT } from './cli/report.js';
+import { loadEdgeConfig } from './config/load.js';
+import { nodeHost } from './host-node.js';
+import { createLogger } from './logger.js';
+
+function fail(err: unknown): never {
+  const { line, exitCode } = describeFailure(err);
+  process.stderr.write(`${line}\n`);
+  process.exit(exitCode);
+}
+
+const program = new Command()
+  .name('triporteur-edge')
+  .description('The tricycle service: reads the BMS over serial and publishes telemetry over MQTT.');
+
+program
+  .command('run')
+  .description('run the edge service in the foreground (systemd runs this)')
+  .requiredOption('-c, --config <file>', 'config file (JSON)')
+  .action(async (opts: { config: string }) => {
+    const config = await loadEdgeConfig(opts.config).catch(fail);
+    const logger = createLogger();
+    const app = buildApp(nodeHost(logger), config);
+    let stopping = false;
+    const shutdown = async (exitCode: number) => {
+      if (stopping) return;
+      stopping = true;
+      await app.stop().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
+      process.exit(exitCode);
+    };
+    app.onFatal((err) => {
+      process.stderr.write(`${describeFailure(err).line}\n`);
+      void shutdown(describeFailure(err).exitCode);
+    });
+    process.on('SIGTERM', () => void shutdown(EXIT.ok));
+    process.on('SIGINT', () => void shutdown(EXIT.ok));
+    await app.start().catch(fail);
+  });
+
+program
+  .command('check-config')
+  .description('validate a config file and print it with defaults filled in (password redacted)')
+  .requiredOption('-c, --config <file>', 'config file (JSON)')
+  .action(async (opts: { config: string }) => {
+    const config = await loadEdgeConfig(opts.config).catch(fail);
+    const shown = { ...config, mqtt: { ...config.mqtt, password: '[redacted]' } };
+    process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  });
+
+program.parseAsync().catch(fail);

@@ -1,0 +1,138 @@
+import type { IClientOptions, MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { EdgeConfig } from '../config/schema.js';
+import type { StatePayload, TelemetryPayload } from '../contract/payloads.js';
+import { unitTopic } from '../contract/topics.js';
+import { EdgeError, EdgeErrorCode } from '../errors.js';
+import type { Host } from '../host.js';
+
+/** CONNACK return codes (MQTT 3.1.1) and reason codes (MQTT 5) that mean "your credentials are wrong". */
+const AUTH_REFUSED = new Set([4, 5, 134, 135]);
+
+export type UplinkStatus = 'connecting' | 'online' | 'offline' | 'refused' | 'stopped';
+
+/**
+ * One long-lived MQTT session per boot. The retained state topic says "online" on connect and the
+ * broker's last will flips it to "offline" when the link dies, so the fleet sees a dead unit without polling.
+ */
+export class UplinkSession {
+  private client: MqttClient | undefined;
+  private statusValue: UplinkStatus = 'connecting';
+  private readonly fatalListeners = new Set<(err: EdgeError) => void>();
+  private outageLogged = false;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly host: Host,
+    private readonly config: Readonly<EdgeConfig>,
+    private readonly bootId: string,
+  ) {
+    this.log = host.logger.child({ module: 'uplink' });
+  }
+
+  get status(): UplinkStatus {
+    return this.statusValue;
+  }
+
+  /** Fatal means retrying cannot help (the broker refused our credentials). */
+  onFatal(listener: (err: EdgeError) => void): () => void {
+    this.fatalListeners.add(listener);
+    return () => this.fatalListeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    const { mqtt } = this.config;
+    const will: StatePayload = { v: 1, state: 'offline', bootId: this.bootId, ts: this.host.clock.now() };
+    const options: IClientOptions = {
+      clientId: `${this.config.unitId}-edge`,
+      username: mqtt.username,
+      password: mqtt.password,
+      protocolVersion: 4, // MQTT 3.1.1: the common ground of aedes and Mosquitto
+      keepalive: mqtt.keepaliveS,
+      reconnectPeriod: mqtt.reconnectMs,
+      connectTimeout: 30_000,
+      clean: false, // keep the broker-side session across 4G drops
+      will: {
+        topic: unitTopic(this.config.unitId, 'state'),
+        payload: Buffer.from(JSON.stringify(will)),
+        qos: 1,
+        retain: true,
+      },
+    };
+    if (mqtt.caFile) options.ca = Buffer.from(await this.host.readFile(mqtt.caFile));
+
+    const client = this.host.connectMqtt(mqtt.url, options);
+    this.client = client;
+    client.on('connect', () => this.onConnect());
+    client.on('error', (err) => this.onError(err));
+    client.on('offline', () => this.setStatus('offline'));
+  }
+
+  publishTelemetry(payload: TelemetryPayload): Promise<void> {
+    return this.publish(unitTopic(this.config.unitId, 'telemetry'), JSON.stringify(payload), false);
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) {
+      // A clean shutdown says offline itself; the will only fires on unclean disconnects.
+      const offline: StatePayload = { v: 1, state: 'offline', bootId: this.bootId, ts: this.host.clock.now() };
+      await this.publish(unitTopic(this.config.unitId, 'state'), JSON.stringify(offline), true).catch(() => {});
+    }
+    this.client = undefined;
+    this.setStatus('stopped');
+    // Force when offline: a graceful end would wait for a reconnect that may never come.
+    await client.endAsync(!client.connected);
+  }
+
+  private publish(topic: string, payload: string, retain: boolean): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.reject(new EdgeError(EdgeErrorCode.MQTT_PUBLISH, 'uplink is stopped'));
+    return client.publishAsync(topic, payload, { qos: 1, retain }).then(
+      () => undefined,
+      (err: unknown) => {
+        throw new EdgeError(EdgeErrorCode.MQTT_PUBLISH, `publish to ${topic} failed`, { cause: err });
+      },
+    );
+  }
+
+  private onConnect(): void {
+    this.outageLogged = false;
+    this.setStatus('online');
+    const online: StatePayload = { v: 1, state: 'online', bootId: this.bootId, ts: this.host.clock.now() };
+    this.publish(unitTopic(this.config.unitId, 'state'), JSON.stringify(online), true).catch((err: unknown) =>
+      this.log.warn({ err, code: EdgeErrorCode.MQTT_PUBLISH }, 'could not publish online state'),
+    );
+  }
+
+  private onError(err: Error & { code?: unknown }): void {
+    if (typeof err.code === 'number' && AUTH_REFUSED.has(err.code)) {
+      const fatal = new EdgeError(
+        EdgeErrorCode.MQTT_AUTH,
+        `the broker at ${this.config.mqtt.url} refused user "${this.config.mqtt.username}": check mqtt.username and mqtt.password`,
+        { cause: err },
+      );
+      this.setStatus('refused');
+      // Retrying with the same credentials would hammer the broker and the data plan for nothing.
+      this.client?.end(true);
+      for (const listener of this.fatalListeners) listener(fatal);
+      return;
+    }
+    if (!this.outageLogged) {
+      this.outageLogged = true;
+      this.log.warn(
+        { code: EdgeErrorCode.MQTT_UNREACHABLE, reason: err.message },
+        `broker ${this.config.mqtt.url} unreachable; retrying every ${this.config.mqtt.reconnectMs} ms`,
+      );
+    }
+  }
+
+  private setStatus(status: UplinkStatus): void {
+    if (status === this.statusValue) return;
+    // Terminal states stay put: late socket events after stop() or a refusal must not resurrect them.
+    if (this.statusValue === 'stopped' || (this.statusValue === 'refused' && status !== 'stopped')) return;
+    this.log.info({ from: this.statusValue, to: status }, 'uplink state');
+    this.statusValue = status;
+  }
+}

@@ -1,0 +1,51 @@
+export { type Clock, systemClock, type TimerHandle } from './clock.js';
+export { BridgeError, BridgeErrorCode, isBridgeError } from './errors.js';
+export { type EventMap, TypedEvents, type Unsubscribe } from './events.js';
+export {
+  decodeBasicInfo,
+  decodeCellVoltages,
+  decodeRequest,
+  decodeResponse,
+  encodeBasicInfo,
+  encodeCellVoltages,
+  encodeHardwareVersion,
+  encodeReadRequest,
+  encodeResponse,
+  JBD_ACTION_READ,
+  JBD_ACTION_WRITE,
+  JBD_END,
+  JBD_FRAME_OVERHEAD,
+  JBD_START,
+  type JbdBasicInfo,
+  type JbdProductionDate,
+  JbdRegister,
+  type JbdRequest,
+  type JbdResponse,
+  JbdStatus,
+  jbdChecksum,
+} from './jbd/codec.js';
+export { JbdDriver, type JbdDriverEvents, type JbdDriverOptions, type JbdDriverStats } from './jbd/driver.js';
+export {
+  type DiscardReason,
+  type JbdDirection,
+  JbdFrameSplitter,
+  type JbdFrameSplitterOptions,
+  type JbdSplitterStats,
+  type SplitDiscard,
+  type SplitFrame,
+  type SplitResult,
+} from './jbd/frame.js';
+export { openCircuitVoltage, type PackSnapshot } from './jbd/pack-model.js';
+export { JbdSimulator, type JbdSimulatorOptions, type JbdSimulatorStats } from './jbd/simulator.js';
+export {
+  type BatterySample,
+  type DeviceState,
+  JBD_PROTECTION_FLAGS,
+  type ProtectionFlag,
+} from './samples.js';
+export { ManualClock } from './testing/manual-clock.js';
+export { createMemoryPair } from './transport/memory.js';
+export { createPtyPair, type PtyPair, type PtyPairOptions } from './transport/pty-pair.js';
+export { openSerialTransport, type SerialOptions } from './transport/serialport.js';
+export type { ByteTransport } from './transport/transport.js';
+export { Waiter, type WaitHandle } from './waiter.js';

@@ -1,0 +1,149 @@
+import { JBD_ACTION_READ, JBD_ACTION_WRITE, JBD_END, JBD_FRAME_OVERHEAD, JBD_START, jbdChecksum } from './codec.js';
+
+/**
+ * Splits a JBD byte stream into whole frames. Every byte pushed ends up in exactly one frame or
+ * one `discarded` result (or is still pending at the end of the buffer), so nothing vanishes silently.
+ */
+export type DiscardReason = 'bad-checksum' | 'bad-end' | 'garbage' | 'too-long';
+
+export interface SplitFrame {
+  type: 'frame';
+  frame: Uint8Array;
+}
+
+export interface SplitDiscard {
+  type: 'discarded';
+  bytes: Uint8Array;
+  reason: DiscardReason;
+}
+
+export type SplitResult = SplitFrame | SplitDiscard;
+
+/** 'response' on the host side (frames from the BMS), 'request' on the BMS/simulator side. */
+export type JbdDirection = 'response' | 'request';
+
+export interface JbdFrameSplitterOptions {
+  direction: JbdDirection;
+  /**
+   * Longest data field believed. A corrupt length byte would otherwise make the splitter sit on
+   * up to 262 bytes while good frames wait behind it. Defaults: 128 for responses (32 cells of
+   * 0x04 is 64), 64 for requests (reads carry none, writes a few).
+   */
+  maxDataLength?: number;
+}
+
+export interface JbdSplitterStats {
+  frames: number;
+  discardedBytes: number;
+  discardEvents: number;
+}
+
+type Verdict =
+  | { kind: 'incomplete' }
+  | { kind: 'not-a-start' }
+  | { kind: 'frame'; length: number }
+  | { kind: 'bad'; reason: DiscardReason; extent: number };
+
+export class JbdFrameSplitter {
+  readonly direction: JbdDirection;
+  private readonly maxDataLength: number;
+  private pending = new Uint8Array(0);
+  private readonly counters: JbdSplitterStats = { frames: 0, discardedBytes: 0, discardEvents: 0 };
+
+  constructor(options: JbdFrameSplitterOptions) {
+    this.direction = options.direction;
+    this.maxDataLength = Math.min(0xff, options.maxDataLength ?? (options.direction === 'response' ? 128 : 64));
+  }
+
+  get stats(): JbdSplitterStats {
+    return { ...this.counters };
+  }
+
+  /** Bytes held back because they may start a frame that has not fully arrived. */
+  get pendingBytes(): number {
+    return this.pending.length;
+  }
+
+  push(bytes: Uint8Array): SplitResult[] {
+    const buf = concat(this.pending, bytes);
+    const out: SplitResult[] = [];
+    let garbageFrom = 0;
+    let at = 0;
+    while (at < buf.length) {
+      if (buf[at] !== JBD_START) {
+        at++;
+        continue;
+      }
+      const verdict = this.judge(buf, at);
+      if (verdict.kind === 'incomplete' && !this.wholeFrameAfter(buf, at)) break;
+      // A start byte that is no start, or whose frame a complete valid frame further on has
+      // overtaken (noise before a response), is plain garbage: it must not hold that frame back.
+      if (verdict.kind === 'incomplete' || verdict.kind === 'not-a-start') {
+        at++;
+        continue;
+      }
+      this.discard(out, buf.subarray(garbageFrom, at), 'garbage');
+      if (verdict.kind === 'frame') {
+        out.push({ type: 'frame', frame: buf.slice(at, at + verdict.length) });
+        this.counters.frames++;
+        at += verdict.length;
+      } else {
+        // Resync one byte past the bad start; the bytes up to the next start byte inside the
+        // rejected candidate would be garbage anyway, so they go out in the same discard.
+        const next = nextStart(buf, at + 1, at + verdict.extent);
+        this.discard(out, buf.subarray(at, next), verdict.reason);
+        at = next;
+      }
+      garbageFrom = at;
+    }
+    this.discard(out, buf.subarray(garbageFrom, at), 'garbage');
+    this.pending = buf.slice(at);
+    return out;
+  }
+
+  private judge(buf: Uint8Array, at: number): Verdict {
+    const available = buf.length - at;
+    if (this.direction === 'request') {
+      const action = buf[at + 1];
+      if (action === undefined) return { kind: 'incomplete' };
+      if (action !== JBD_ACTION_READ && action !== JBD_ACTION_WRITE) return { kind: 'not-a-start' };
+    }
+    const len = buf[at + 3];
+    if (len === undefined) return { kind: 'incomplete' };
+    if (len > this.maxDataLength) return { kind: 'bad', reason: 'too-long', extent: 4 };
+    const length = len + JBD_FRAME_OVERHEAD;
+    if (available < length) return { kind: 'incomplete' };
+    if (buf[at + length - 1] !== JBD_END) return { kind: 'bad', reason: 'bad-end', extent: length };
+    const carried = ((buf[at + len + 4] ?? 0) << 8) | (buf[at + len + 5] ?? 0);
+    if (carried !== jbdChecksum(buf, at + 2, at + len + 4))
+      return { kind: 'bad', reason: 'bad-checksum', extent: length };
+    return { kind: 'frame', length };
+  }
+
+  private wholeFrameAfter(buf: Uint8Array, at: number): boolean {
+    for (let next = buf.indexOf(JBD_START, at + 1); next >= 0; next = buf.indexOf(JBD_START, next + 1)) {
+      if (this.judge(buf, next).kind === 'frame') return true;
+    }
+    return false;
+  }
+
+  private discard(out: SplitResult[], bytes: Uint8Array, reason: DiscardReason): void {
+    if (bytes.length === 0) return;
+    out.push({ type: 'discarded', bytes: bytes.slice(), reason });
+    this.counters.discardEvents++;
+    this.counters.discardedBytes += bytes.length;
+  }
+}
+
+function nextStart(buf: Uint8Array, from: number, to: number): number {
+  const found = buf.subarray(from, to).indexOf(JBD_START);
+  return found < 0 ? to : from + found;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}

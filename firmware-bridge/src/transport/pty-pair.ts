@@ -1,0 +1,107 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BridgeError, BridgeErrorCode } from '../errors.js';
+
+/**
+ * Two linked pseudo-terminals made by socat: a real null-modem cable in software, so the real
+ * serialport binding can be tested (and demoed) without hardware.
+ */
+export interface PtyPair {
+  /** Path of one end (a symlink to /dev/pts/N). */
+  a: string;
+  b: string;
+  /** Stops socat and removes the links. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface PtyPairOptions {
+  /** socat executable; found on PATH by default. */
+  socatPath?: string;
+  /** How long socat may take to set up both ends. */
+  startTimeoutMs?: number;
+}
+
+// socat -d -d prints this once both addresses are open and bytes can flow.
+const READY_LINE = 'starting data transfer loop';
+
+export async function createPtyPair(options: PtyPairOptions = {}): Promise<PtyPair> {
+  const socat = options.socatPath ?? 'socat';
+  const dir = await mkdtemp(join(tmpdir(), 'brg-pty-'));
+  const a = join(dir, 'a');
+  const b = join(dir, 'b');
+  // Plain argv (no shell). raw,echo=0 keeps the line discipline from rewriting binary frames.
+  const child = spawn(socat, ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  try {
+    await waitUntilReady(child, socat, options.startTimeoutMs ?? 5000);
+    await Promise.all([access(a), access(b)]);
+  } catch (err) {
+    await stop(child);
+    await rm(dir, { recursive: true, force: true });
+    throw err instanceof BridgeError
+      ? err
+      : new BridgeError(BridgeErrorCode.PTY_UNAVAILABLE, 'socat did not create both pty links', { cause: err });
+  }
+  // Past setup, a dying socat shows up as I/O errors on the pty ends; an unheard 'error' event would crash the process.
+  child.on('error', () => undefined);
+  let closing: Promise<void> | undefined;
+  return {
+    a,
+    b,
+    close: () => {
+      closing ??= stop(child).then(() => rm(dir, { recursive: true, force: true }));
+      return closing;
+    },
+  };
+}
+
+function waitUntilReady(child: ChildProcess, socat: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const fail = (message: string, cause?: unknown) => {
+      cleanup();
+      reject(new BridgeError(BridgeErrorCode.PTY_UNAVAILABLE, message, { cause }));
+    };
+    const onData = (chunk: Buffer) => {
+      // Keep only a tail: enough to explain a failure, bounded if socat gets chatty.
+      stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+      if (stderr.includes(READY_LINE)) {
+        cleanup();
+        resolve();
+      }
+    };
+    const onError = (err: NodeJS.ErrnoException) =>
+      fail(
+        err.code === 'ENOENT' ? `socat not found (${socat}); install it to use pty pairs` : `cannot run ${socat}`,
+        err,
+      );
+    const onExit = (code: number | null) => fail(`socat exited (code ${code}) before linking: ${stderr.trim()}`);
+    const timer = setTimeout(() => fail(`socat did not link both ptys within ${timeoutMs} ms`), timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stderr?.off('data', onData);
+      child.off('error', onError);
+      child.off('exit', onExit);
+      // Keep draining stderr so a full pipe can never block socat.
+      child.stderr?.resume();
+    };
+    child.stderr?.on('data', onData);
+    child.once('error', onError);
+    child.once('exit', onExit);
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 2000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

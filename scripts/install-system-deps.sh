@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and the demo need, on a fresh Debian 12 machine.
+# Later work extends the list here, and only here.
+set -euo pipefail
+
+packages=(
+  # native addons (serialport, better-sqlite3) build with node-gyp when no prebuild fits
+  python3 make g++
+  # a real pseudo-terminal pair for serial tests and the demo
+  socat
+  # a real MQTT broker, and its password tool for per-unit credentials
+  mosquitto mosquitto-clients
+  # browser tests: Playwright drives Debian's Chromium (never a downloaded browser)
+  chromium fonts-dejavu-core
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "system dependencies: all ${#packages[@]} present"
+  exit 0
+fi
+
+echo "system dependencies: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system dependencies: done"
