@@ -36,6 +36,7 @@ export {
   type SplitResult,
 } from './jbd/frame.js';
 export { openCircuitVoltage, type PackSnapshot } from './jbd/pack-model.js';
+export { toBatterySample } from './jbd/sample.js';
 export { JbdSimulator, type JbdSimulatorOptions, type JbdSimulatorStats } from './jbd/simulator.js';
 export {
   type BatterySample,

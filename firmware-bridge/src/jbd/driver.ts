@@ -9,11 +9,11 @@ import {
   encodeReadRequest,
   JBD_ACTION_READ,
   JBD_ACTION_WRITE,
-  type JbdBasicInfo,
   JbdRegister,
   type JbdResponse,
 } from './codec.js';
 import { JbdFrameSplitter, type SplitDiscard } from './frame.js';
+import { toBatterySample } from './sample.js';
 
 /**
  * Polls a JBD BMS over any byte transport: 0x03 then 0x04 each cycle, one BatterySample per
@@ -30,13 +30,15 @@ export interface JbdDriverOptions {
   failedCyclesBeforeOffline?: number;
 }
 
-export interface JbdDriverEvents extends Record<string, unknown[]> {
+// A type alias, not an interface: an interface would need an index signature to fit EventMap,
+// and that would let `on('anything')` compile.
+export type JbdDriverEvents = {
   sample: [sample: BatterySample];
   state: [state: DeviceState, previous: DeviceState];
   discard: [discard: SplitDiscard];
   /** Problems worth a warning. Timeouts are not reported here: they show as state changes. */
   error: [error: BridgeError];
-}
+};
 
 export interface JbdDriverStats {
   cycles: number;
@@ -169,27 +171,36 @@ export class JbdDriver {
     const startedAt = this.clock.now();
     this.counters.cycles++;
     this.answeredThisCycle = false;
+    let result: { sample: BatterySample; cellsError?: BridgeError } | BridgeError;
     try {
-      const info = await this.read(JbdRegister.basicInfo, 'basicInfo');
-      let cellsV: number[] | undefined;
-      if (this.readCells) {
-        try {
-          cellsV = (await this.read(JbdRegister.cellVoltages, 'cellVoltages')).cellsV;
-        } catch (err) {
-          if (!this.running) return;
-          // The BMS is awake (it just answered 0x03): still worth a sample, without cells.
-          this.events.emit('error', asBridgeError(err));
-        }
-      }
-      this.failedInARow = 0;
-      this.setState('connected');
-      this.counters.samples++;
-      this.events.emit('sample', toSample(info.info, cellsV, this.clock.now()));
+      result = await this.poll();
     } catch (err) {
-      if (!this.running) return;
-      this.onCycleFailed(asBridgeError(err));
+      result = asBridgeError(err);
     } finally {
       this.scheduleNext(startedAt);
+    }
+    // Listeners run outside the try: a throwing listener is its author's bug, not a link failure.
+    if (!this.running) return;
+    if (result instanceof BridgeError) {
+      this.onCycleFailed(result);
+      return;
+    }
+    this.failedInARow = 0;
+    this.setState('connected');
+    if (result.cellsError !== undefined) this.events.emit('error', result.cellsError);
+    this.counters.samples++;
+    this.events.emit('sample', result.sample);
+  }
+
+  private async poll(): Promise<{ sample: BatterySample; cellsError?: BridgeError }> {
+    const { info } = await this.read(JbdRegister.basicInfo, 'basicInfo');
+    if (!this.readCells) return { sample: toBatterySample(info, undefined, this.clock.now()) };
+    try {
+      const { cellsV } = await this.read(JbdRegister.cellVoltages, 'cellVoltages');
+      return { sample: toBatterySample(info, cellsV, this.clock.now()) };
+    } catch (err) {
+      // The BMS is awake (it just answered 0x03): still worth a sample, without cells.
+      return { sample: toBatterySample(info, undefined, this.clock.now()), cellsError: asBridgeError(err) };
     }
   }
 
@@ -275,24 +286,6 @@ export class JbdDriver {
     this.current = next;
     this.events.emit('state', next, previous);
   }
-}
-
-function toSample(info: JbdBasicInfo, cellsV: number[] | undefined, at: number): BatterySample {
-  return {
-    kind: 'battery',
-    source: 'jbd',
-    at,
-    voltageV: info.voltageV,
-    currentA: info.currentA,
-    socPct: info.socPct,
-    remainingAh: info.remainingAh,
-    nominalAh: info.nominalAh,
-    cycles: info.cycles,
-    ...(cellsV === undefined ? {} : { cellsV }),
-    temperaturesC: info.temperaturesC,
-    protection: info.protection,
-    fets: info.fets,
-  };
 }
 
 function asBridgeError(err: unknown): BridgeError {

@@ -9,6 +9,7 @@ export interface PackModelOptions {
   cells: number;
   nominalAh: number;
   initialSocPct: number;
+  /** Amperes drawn from the pack; negative charges it. */
   dischargeA: number;
   /** Simulated seconds per clock second. */
   timeScale: number;
@@ -85,10 +86,13 @@ export class PackModel {
   snapshot(now: number): PackSnapshot {
     const hours = (Math.max(0, now - this.lastAt) / 3_600_000) * this.options.timeScale;
     this.lastAt = Math.max(this.lastAt, now);
-    this.socPct = Math.max(0, this.socPct - ((this.dischargeA * hours) / this.options.nominalAh) * 100);
-    // An empty pack trips under-voltage protection and opens the discharge FET, as a real BMS does.
+    const used = ((this.dischargeA * hours) / this.options.nominalAh) * 100;
+    this.socPct = Math.min(100, Math.max(0, this.socPct - used));
+    // An empty pack trips under-voltage protection and opens the discharge FET, as a real BMS does;
+    // a full one stops taking charge.
     const empty = this.socPct <= 0 && this.dischargeA > 0;
-    const currentA = empty ? 0 : -this.dischargeA;
+    const full = this.socPct >= 100 && this.dischargeA < 0;
+    const currentA = empty || full ? 0 : -this.dischargeA;
     const ocv = openCircuitVoltage(this.socPct);
     const cellsV = Array.from({ length: this.options.cells }, (_, i) =>
       round(ocv + currentA * CELL_RESISTANCE_OHM + cellOffsetV(i), 3),
@@ -107,8 +111,10 @@ export class PackModel {
         cellsV.reduce((sum, v) => sum + v, 0),
         2,
       ),
-      // Warmer under load: about 0.2 °C per ampere above a 22 °C ambient.
-      temperaturesC: Array.from({ length: this.options.ntc }, (_, i) => round(22 + 0.2 * -currentA + 0.3 * i, 1)),
+      // Warmer under load either way: about 0.2 °C per ampere above a 22 °C ambient.
+      temperaturesC: Array.from({ length: this.options.ntc }, (_, i) =>
+        round(22 + 0.2 * Math.abs(currentA) + 0.3 * i, 1),
+      ),
       protection,
       fets: { charge: true, discharge: !empty },
     };

@@ -90,6 +90,21 @@ describe('JbdSimulator', () => {
     expect(empty.fets.discharge).toBe(false);
   });
 
+  it('charges with a negative current, up to full and no further', () => {
+    const { clock, sim } = setup({ initialSocPct: 50, timeScale: 60 });
+    sim.dischargeA = -10;
+    const charging = sim.snapshot();
+    expect(charging.currentA).toBe(10);
+    clock.advance(30_000); // 30 simulated minutes at 10 A into 20 Ah: +25 points
+    expect(sim.snapshot().socPct).toBeCloseTo(75, 5);
+    expect(sim.snapshot().voltageV).toBeGreaterThan(charging.voltageV);
+    clock.advance(120_000);
+    const full = sim.snapshot();
+    expect(full.socPct).toBe(100);
+    expect(full.currentA).toBe(0);
+    expect(full.protection).toEqual([]);
+  });
+
   it('follows a runtime change of current and protection', async () => {
     const { clock, sim, ask } = setup({ timeScale: 60 });
     sim.dischargeA = 0;

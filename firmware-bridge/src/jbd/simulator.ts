@@ -26,7 +26,7 @@ export interface JbdSimulatorOptions {
   cells?: number;
   nominalAh?: number;
   initialSocPct?: number;
-  /** Steady discharge current in amperes (positive number). */
+  /** Steady discharge current in amperes; negative charges the pack. Settable at runtime. */
   dischargeA?: number;
   /** Simulated time per clock time: 60 discharges the pack 60× faster, for demos. */
   timeScale?: number;
@@ -186,8 +186,8 @@ export class JbdSimulator {
       currentA: pack.currentA,
       remainingAh: pack.remainingAh,
       nominalAh: pack.nominalAh,
-      // Balancing only at rest, on cells more than 5 mV above the lowest.
-      balancing: pack.cellsV.map((v) => pack.currentA === 0 && v - Math.min(...pack.cellsV) > 0.005),
+      // Balancing only while charging or at rest, on cells more than 5 mV above the lowest.
+      balancing: pack.cellsV.map((v) => pack.currentA >= 0 && v - Math.min(...pack.cellsV) > 0.005),
       protection: pack.protection,
       protectionOtherBits: 0,
       socPct: Math.round(pack.socPct),

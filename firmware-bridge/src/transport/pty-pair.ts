@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,24 @@ export interface PtyPairOptions {
 // socat -d -d prints this once both addresses are open and bytes can flow.
 const READY_LINE = 'starting data transfer loop';
 
+// socat would outlive a process that exits without close() (a failed test, a demo that calls
+// process.exit), holding its ptys forever. Ctrl-C already reaches it through the process group.
+const running = new Map<ChildProcess, string>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess, dir: string): void {
+  running.set(child, dir);
+  child.once('exit', () => running.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const [socat, links] of running) {
+      socat.kill('SIGTERM');
+      rmSync(links, { recursive: true, force: true });
+    }
+  });
+}
+
 export async function createPtyPair(options: PtyPairOptions = {}): Promise<PtyPair> {
   const socat = options.socatPath ?? 'socat';
   const dir = await mkdtemp(join(tmpdir(), 'brg-pty-'));
@@ -35,6 +54,7 @@ export async function createPtyPair(options: PtyPairOptions = {}): Promise<PtyPa
   const child = spawn(socat, ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  track(child, dir);
   try {
     await waitUntilReady(child, socat, options.startTimeoutMs ?? 5000);
     await Promise.all([access(a), access(b)]);

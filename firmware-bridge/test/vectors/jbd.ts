@@ -34,8 +34,10 @@ export interface StreamVector {
   discards: { reason: DiscardReason; bytes: Uint8Array }[];
 }
 
-const ESPHOME_README = 'syssi/esphome-jbd-bms README.md, "Example response all sensors enabled" (ESPHome uart_debug log)';
-const SP04_PDUS = 'syssi/esphome-jbd-bms docs/pdus/JBD-SP04S034-L4S-200A-B-U.txt (UART capture of a JBD-SP04S034 4S board)';
+const ESPHOME_README =
+  'syssi/esphome-jbd-bms README.md, "Example response all sensors enabled" (ESPHome uart_debug log)';
+const SP04_PDUS =
+  'syssi/esphome-jbd-bms docs/pdus/JBD-SP04S034-L4S-200A-B-U.txt (UART capture of a JBD-SP04S034 4S board)';
 const SP25_PDUS =
   'syssi/esphome-jbd-bms docs/pdus/JBD-SP25S003-L16S-100A-100A-B.txt (UART capture of a JBD-SP25S003 16S board; the log prints 100 Ah, 2022.2.16, SW 2.0, status 1)';
 const VENDOR_DOC =
@@ -69,7 +71,9 @@ export const responseVectors: ResponseVector[] = [
   {
     name: '4S basic info, MOSFET software lock, discharge FET only',
     provenance: `${ESPHOME_README}; the log decodes it as 15.47 V, 4.93/5.00 Ah, 2022.3.28, errors 4096 "Mosfet Software Lock", SOC 99 %, status 2, 24.5/24.2/23.7 °C`,
-    bytes: hex('DD 03 00 1D 06 0B 00 00 01 ED 01 F4 00 00 2C 7C 00 00 00 00 10 00 80 63 02 04 03 0B A0 0B 9D 0B 98 FA 55 77'),
+    bytes: hex(
+      'DD 03 00 1D 06 0B 00 00 01 ED 01 F4 00 00 2C 7C 00 00 00 00 10 00 80 63 02 04 03 0B A0 0B 9D 0B 98 FA 55 77',
+    ),
     expected: {
       kind: 'basicInfo',
       register: 0x03,
@@ -97,7 +101,9 @@ export const responseVectors: ResponseVector[] = [
   {
     name: '4S basic info, three NTCs, both FETs on',
     provenance: `${SP04_PDUS}, line 1`,
-    bytes: hex('DD 03 00 1D 06 18 00 00 01 F2 01 F4 00 00 2C 7C 00 00 00 00 00 00 80 64 03 04 03 0B 8B 0B 8A 0B 84 FA 8D 77'),
+    bytes: hex(
+      'DD 03 00 1D 06 18 00 00 01 F2 01 F4 00 00 2C 7C 00 00 00 00 00 00 80 64 03 04 03 0B 8B 0B 8A 0B 84 FA 8D 77',
+    ),
     expected: {
       kind: 'basicInfo',
       register: 0x03,
@@ -147,7 +153,9 @@ export const responseVectors: ResponseVector[] = [
   {
     name: '16S cell voltages, last cell unconnected',
     provenance: SP25_PDUS,
-    bytes: hex('DD 04 00 20 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 00 00 FE 1E 77'),
+    bytes: hex(
+      'DD 04 00 20 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 0E 10 00 00 FE 1E 77',
+    ),
     expected: { kind: 'cellVoltages', register: 0x04, cellsV: [...Array.from({ length: 15 }, () => 3.6), 0] },
   },
   {
@@ -174,7 +182,9 @@ export const responseVectors: ResponseVector[] = [
   {
     name: 'vendor example: 15S cell voltages',
     provenance: `${VENDOR_DOC} Example 1`,
-    bytes: hex('DD 04 00 1E 0F 66 0F 63 0F 63 0F 64 0F 3E 0F 63 0F 37 0F 5B 0F 65 0F 3B 0F 63 0F 63 0F 3C 0F 66 0F 3D F9 F9 77'),
+    bytes: hex(
+      'DD 04 00 1E 0F 66 0F 63 0F 63 0F 64 0F 3E 0F 63 0F 37 0F 5B 0F 65 0F 3B 0F 63 0F 63 0F 3C 0F 66 0F 3D F9 F9 77',
+    ),
     expected: {
       kind: 'cellVoltages',
       register: 0x04,
@@ -197,7 +207,9 @@ export const responseVectors: ResponseVector[] = [
     name: '13S discharging, balancing, protections, negative NTC, unknown tail',
     provenance:
       'constructed by us (checksum computed by hand-written script): exercises negative current and temperature, balance bits for cells 1 and 13, named protection bits 1 and 9 plus undocumented bit 14, and two trailing bytes newer firmware appends',
-    bytes: hex('DD 03 00 1D 14 79 FC E0 07 08 07 D0 00 25 30 72 10 01 00 00 42 02 21 5A 01 0D 02 0B A5 0A 74 00 2A F9 95 77'),
+    bytes: hex(
+      'DD 03 00 1D 14 79 FC E0 07 08 07 D0 00 25 30 72 10 01 00 00 42 02 21 5A 01 0D 02 0B A5 0A 74 00 2A F9 95 77',
+    ),
     expected: {
       kind: 'basicInfo',
       register: 0x03,
@@ -249,7 +261,8 @@ export const requestVectors: RequestVector[] = [
   },
 ];
 
-const DEBUG_03 = 'DD 03 00 1D 06 18 00 00 01 F2 01 F4 00 00 2C 7C 00 00 00 00 00 00 80 64 03 04 03 0B 8C 0B 8A 0B 84 FA 8C 77';
+const DEBUG_03 =
+  'DD 03 00 1D 06 18 00 00 01 F2 01 F4 00 00 2C 7C 00 00 00 00 00 00 80 64 03 04 03 0B 8C 0B 8A 0B 84 FA 8C 77';
 const DEBUG_05 = 'DD 05 00 19 4A 42 44 2D 53 50 30 34 53 30 33 34 2D 4C 34 53 2D 32 30 30 41 2D 42 2D 55 FA 08 77';
 
 /** A real session in which reads came back split and with stale bytes in front. */
@@ -283,5 +296,7 @@ export const debugSession: StreamVector = {
 /** The V13 document's example with its callback-id bytes: the length byte no longer fits, so it must be refused. */
 export const vendorCallbackIdFrame = {
   provenance: `${VENDOR_DOC} §3.1, verbatim`,
-  bytes: hex('DD 03 00 1B 17 00 00 00 02 D0 03 E8 00 00 20 78 00 00 00 00 00 00 10 48 03 0F 02 0B 76 0B 82 AA BB CC FB FF 77'),
+  bytes: hex(
+    'DD 03 00 1B 17 00 00 00 02 D0 03 E8 00 00 20 78 00 00 00 00 00 00 10 48 03 0F 02 0B 76 0B 82 AA BB CC FB FF 77',
+  ),
 };

@@ -1,0 +1,63 @@
+import { isInUnitSubtree, TOPIC_ROOT } from '@triporteur/edge/contract';
+
+/**
+ * Who may do what on the embedded broker. Pure functions, so the rules are tested without a socket.
+ * A unit lives in `triporteur/v1/<id>/…` and listens only to its own `cmd/…`; the ingest account
+ * reads the whole fleet tree and may write commands to configured units.
+ */
+export type Principal = { kind: 'unit'; unitId: string } | { kind: 'ingest'; username: string };
+
+export const principalName = (p: Principal): string => (p.kind === 'unit' ? p.unitId : p.username);
+
+const cmdPrefix = (unitId: string) => `${TOPIC_ROOT}/${unitId}/cmd/`;
+
+export function canPublish(principal: Principal, topic: string, unitIds: ReadonlySet<string>): boolean {
+  if (topic.includes('+') || topic.includes('#')) return false;
+  if (principal.kind === 'unit') {
+    const { unitId } = principal;
+    // Commands flow towards the unit only; a unit writing its own cmd/ would look like a technician.
+    return isInUnitSubtree(unitId, topic) && !topic.startsWith(cmdPrefix(unitId)) && topic !== cmdPrefix(unitId).slice(0, -1);
+  }
+  const parts = topic.split('/');
+  const unitId = parts[2] ?? '';
+  return (
+    topic.startsWith(`${TOPIC_ROOT}/`) &&
+    unitIds.has(unitId) &&
+    topic.startsWith(cmdPrefix(unitId)) &&
+    parts.length >= 5 &&
+    parts.slice(4).every((level) => level !== '')
+  );
+}
+
+/** `$share/<group>/<filter>` is how several dashboard processes split one subscription. */
+function withoutSharePrefix(filter: string): string | undefined {
+  if (!filter.startsWith('$share/')) return filter;
+  const rest = filter.slice('$share/'.length);
+  const slash = rest.indexOf('/');
+  if (slash <= 0) return undefined;
+  const group = rest.slice(0, slash);
+  return /[+#]/.test(group) ? undefined : rest.slice(slash + 1);
+}
+
+export function canSubscribe(principal: Principal, filter: string): boolean {
+  if (principal.kind === 'unit') {
+    const prefix = cmdPrefix(principal.unitId);
+    return filter.startsWith(prefix) && filter.length > prefix.length;
+  }
+  const inner = withoutSharePrefix(filter);
+  return inner !== undefined && inner.startsWith(`${TOPIC_ROOT}/`) && inner.length > TOPIC_ROOT.length + 1;
+}
+
+/**
+ * The account a client id belongs to: the longest account name equal to it or followed by one of
+ * `-`, `:`, `.`, `_` (the edge uses `<unitId>-edge`). Without this a unit could pick another unit's
+ * client id and, by MQTT's takeover rule, knock it off the broker.
+ */
+export function clientIdOwner(clientId: string, accountNames: readonly string[]): string | undefined {
+  let owner: string | undefined;
+  for (const name of accountNames) {
+    const matches = clientId === name || (clientId.startsWith(name) && '-:._'.includes(clientId.charAt(name.length)));
+    if (matches && name.length > (owner?.length ?? -1)) owner = name;
+  }
+  return owner;
+}

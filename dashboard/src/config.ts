@@ -1,0 +1,159 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { UNIT_ID_PATTERN } from '@triporteur/edge/contract';
+import { SECRET_HASH_PATTERN } from './auth/secrets.js';
+import { DashboardError, DashboardErrorCode } from './errors.js';
+
+/**
+ * The dashboard config file, version 1. This schema is the single source of the type,
+ * the defaults and the validation.
+ */
+export const DASHBOARD_CONFIG_VERSION = 1;
+
+const Host = (fallback: string) =>
+  Type.String({ minLength: 1, maxLength: 253, default: fallback, description: 'Interface to listen on' });
+const Port = (fallback: number) =>
+  Type.Integer({ minimum: 0, maximum: 65535, default: fallback, description: '0 picks a free port' });
+const SecretHash = Type.String({ pattern: SECRET_HASH_PATTERN, description: 'Output of `triporteur-dashboard hash-secret`' });
+
+export const HttpConfigSchema = Type.Object(
+  { host: Host('127.0.0.1'), port: Port(8080) },
+  { additionalProperties: false, default: {} },
+);
+
+export const EmbeddedBrokerSchema = Type.Object(
+  { mode: Type.Literal('embedded'), host: Host('127.0.0.1'), port: Port(1883) },
+  { additionalProperties: false },
+);
+
+export const ExternalBrokerSchema = Type.Object(
+  {
+    mode: Type.Literal('external'),
+    url: Type.String({ pattern: '^mqtts?://[^\\s]+$', description: 'e.g. mqtt://mosquitto.lan:1883' }),
+    username: Type.String({ minLength: 1, maxLength: 128 }),
+    password: Type.String({ minLength: 1, maxLength: 512 }),
+  },
+  { additionalProperties: false },
+);
+
+export const UnitConfigSchema = Type.Object(
+  {
+    id: Type.String({ pattern: UNIT_ID_PATTERN }),
+    name: Type.String({ minLength: 1, maxLength: 80 }),
+    secretHash: SecretHash,
+  },
+  { additionalProperties: false },
+);
+
+export const DashboardConfigSchema = Type.Object(
+  {
+    configVersion: Type.Literal(DASHBOARD_CONFIG_VERSION),
+    http: HttpConfigSchema,
+    broker: Type.Union([EmbeddedBrokerSchema, ExternalBrokerSchema], { default: { mode: 'embedded' } }),
+    store: Type.Object({ path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    units: Type.Array(UnitConfigSchema, { maxItems: 10_000 }),
+    // The dashboard's service account on the embedded broker, for other processes (a second ingest,
+    // a technician tool). The in-process ingest logs in with a per-process secret instead.
+    ingest: Type.Optional(
+      Type.Object(
+        { username: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }), secretHash: SecretHash },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type DashboardConfig = Static<typeof DashboardConfigSchema>;
+export type UnitConfig = Static<typeof UnitConfigSchema>;
+export type EmbeddedBrokerConfig = Static<typeof EmbeddedBrokerSchema>;
+export type ExternalBrokerConfig = Static<typeof ExternalBrokerSchema>;
+
+/** Account name of the in-process ingest when the config names none. */
+export const DEFAULT_INGEST_USERNAME = 'dashboard-ingest';
+
+function invalid(field: string, message: string): DashboardError {
+  return new DashboardError(DashboardErrorCode.CONFIG_INVALID, `${field}: ${message}`);
+}
+
+/** First error under `schema`, with its path; for the broker union, the errors of the branch `mode` names. */
+function firstError(schema: TSchema, value: unknown, prefix = ''): { path: string; message: string } | undefined {
+  const first = Value.Errors(schema, value).First();
+  if (!first) return undefined;
+  const broker = (value as { broker?: { mode?: unknown } } | undefined)?.broker;
+  if (prefix === '' && first.path === '/broker' && broker && typeof broker === 'object') {
+    if (broker.mode === 'embedded') return firstError(EmbeddedBrokerSchema, broker, '/broker');
+    if (broker.mode === 'external') return firstError(ExternalBrokerSchema, broker, '/broker');
+    return { path: '/broker/mode', message: "Expected 'embedded' or 'external'" };
+  }
+  return { path: `${prefix}${first.path}`, message: first.message };
+}
+
+/**
+ * Validates a parsed config object: checks the version, fills defaults, then reports the first bad
+ * field by its path (e.g. "units/0/id: Expected string to match …"). The result is deep-frozen.
+ */
+export function validateDashboardConfig(input: unknown): Readonly<DashboardConfig> {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw invalid('(root)', 'expected a JSON object');
+  const version = (input as { configVersion?: unknown }).configVersion;
+  if (version !== DASHBOARD_CONFIG_VERSION) {
+    throw new DashboardError(
+      DashboardErrorCode.CONFIG_VERSION,
+      `configVersion: this dashboard reads version ${DASHBOARD_CONFIG_VERSION}, the file says ${JSON.stringify(version ?? null)}`,
+    );
+  }
+  const withDefaults = Value.Default(DashboardConfigSchema, Value.Clone(input));
+  const error = firstError(DashboardConfigSchema, withDefaults);
+  if (error) throw invalid(error.path.replace(/^\//, '') || '(root)', error.message);
+  const config = withDefaults as DashboardConfig;
+
+  const seen = new Set<string>();
+  config.units.forEach((unit, i) => {
+    if (seen.has(unit.id)) throw invalid(`units/${i}/id`, `duplicate unit id "${unit.id}"`);
+    seen.add(unit.id);
+  });
+  const ingestUser = config.ingest?.username ?? DEFAULT_INGEST_USERNAME;
+  if (seen.has(ingestUser)) {
+    throw invalid('ingest/username', `"${ingestUser}" is also a unit id; broker accounts must be distinct`);
+  }
+  return deepFreeze(config);
+}
+
+/** Reads and validates a config file. A relative `store.path` is taken relative to the file. */
+export async function loadDashboardConfig(path: string): Promise<Readonly<DashboardConfig>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new DashboardError(
+      DashboardErrorCode.CONFIG_READ,
+      `cannot read config file ${path}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new DashboardError(
+      DashboardErrorCode.CONFIG_JSON,
+      `config file ${path} is not valid JSON: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  const store = (parsed as { store?: { path?: unknown } } | null)?.store;
+  if (store && typeof store.path === 'string' && store.path !== '' && !isAbsolute(store.path)) {
+    store.path = resolve(dirname(resolve(path)), store.path);
+  }
+  return validateDashboardConfig(parsed);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import { startEmbeddedBroker } from './broker/embedded.js';
+import { DEFAULT_INGEST_USERNAME, type DashboardConfig } from './config.js';
+import { listenError } from './errors.js';
+import { buildHttpServer } from './http/server.js';
+import { type Ingest, startIngest } from './ingest/ingest.js';
+import { createLogger } from './logger.js';
+import { serverUrl } from './net.js';
+import { openSqliteStore } from './store/sqlite.js';
+import type { FleetStore } from './store/types.js';
+
+export interface DashboardOptions {
+  logger?: Logger;
+  /** Dashboard clock (ms since epoch) for received-at and last-seen times. */
+  now?: () => number;
+}
+
+export interface RunningDashboard {
+  /** Where the page and API answer, with the port actually bound. */
+  readonly httpUrl: string;
+  /** Where units connect: the embedded broker's address, or the external broker's URL without credentials. */
+  readonly mqttUrl: string;
+  readonly store: FleetStore;
+  readonly ingest: Ingest;
+  close(): Promise<void>;
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/$/, '');
+}
+
+/**
+ * Starts the fleet server: store, then the embedded broker (embedded mode only), then ingest, then HTTP.
+ * If any step fails, the ones already started are stopped again before the error is rethrown.
+ */
+export async function startDashboard(
+  config: Readonly<DashboardConfig>,
+  options: DashboardOptions = {},
+): Promise<RunningDashboard> {
+  const logger = options.logger ?? createLogger();
+  const log = logger.child({ module: 'dashboard' });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    }
+    stops.length = 0;
+  };
+
+  try {
+    const store = openSqliteStore(config.store.path);
+    stops.push(() => store.close());
+    await store.upsertUnits(config.units);
+
+    let mqttUrl: string;
+    let login: { username: string; password: string; clientId: string };
+    if (config.broker.mode === 'embedded') {
+      // Nobody can be connected to a broker that is only now starting; units say online again on connect.
+      await store.markAllOffline();
+      const broker = await startEmbeddedBroker({
+        host: config.broker.host,
+        port: config.broker.port,
+        units: config.units,
+        ingest: { username: config.ingest?.username ?? DEFAULT_INGEST_USERNAME, secretHash: config.ingest?.secretHash },
+        logger,
+      });
+      stops.push(() => broker.close());
+      mqttUrl = broker.url;
+      login = { ...broker.ingestLogin };
+    } else {
+      const { url, username, password } = config.broker;
+      mqttUrl = withoutCredentials(url);
+      login = { username, password, clientId: `${username}:ingest` };
+    }
+
+    const ingest = await startIngest({
+      url: mqttUrl,
+      ...login,
+      unitIds: config.units.map((u) => u.id),
+      store,
+      logger,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    stops.push(() => ingest.close());
+
+    const app = await buildHttpServer({
+      store,
+      changes: ingest,
+      health: () => ({ ok: ingest.connected, ingest: ingest.stats() }),
+      logger,
+    });
+    stops.push(() => app.close());
+    const { host, port } = config.http;
+    try {
+      await app.listen({ host, port });
+    } catch (err) {
+      throw listenError('HTTP server', host, port, err);
+    }
+    const address = app.server.address();
+    const httpUrl = serverUrl('http', host, address && typeof address === 'object' ? address.port : port);
+    log.info({ httpUrl, mqttUrl, units: config.units.length, broker: config.broker.mode }, 'dashboard started');
+
+    let closing: Promise<void> | undefined;
+    return {
+      httpUrl,
+      mqttUrl,
+      store,
+      ingest,
+      close() {
+        closing ??= stopAll().then(() => log.info('dashboard stopped'));
+        return closing;
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

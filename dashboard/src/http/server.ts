@@ -1,0 +1,107 @@
+import { Type } from '@sinclair/typebox';
+import Fastify, { type FastifyError } from 'fastify';
+import type { Logger } from 'pino';
+import { type FleetStore, UnitSummarySchema } from '../store/types.js';
+import { loadWebAssets, type WebAssets } from './assets.js';
+import { type ChangeSource, LiveHub } from './live.js';
+import { renderIndex } from './render.js';
+
+export interface HealthReport {
+  ok: boolean;
+  [detail: string]: unknown;
+}
+
+export interface HttpServerOptions {
+  store: FleetStore;
+  changes: ChangeSource;
+  health: () => HealthReport;
+  logger: Logger;
+  /** Defaults to the package's own `web/` folder. */
+  assets?: WebAssets;
+}
+
+/** Same-origin everything, no inline script or style: the page's JS and CSS are separate files. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
+
+export async function buildHttpServer(options: HttpServerOptions) {
+  const assets = options.assets ?? loadWebAssets();
+  const log = options.logger.child({ module: 'http' });
+  const app = Fastify({ loggerInstance: log, bodyLimit: 64 * 1024 });
+  const hub = new LiveHub(options.store, options.changes, log);
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    return payload;
+  });
+  // Streams never end on their own; close them first so app.close() does not wait on them.
+  app.addHook('preClose', async () => hub.close());
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err }, 'request failed');
+      return reply.code(500).send({ error: 'internal_error', message: 'internal server error' });
+    }
+    return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
+  });
+
+  app.get('/', async (_request, reply) => {
+    const units = await options.store.listUnits();
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(renderIndex(assets.indexTemplate, units));
+  });
+
+  for (const [name, file] of assets.files) {
+    app.get(`/${name}`, async (_request, reply) =>
+      reply.type(file.type).header('cache-control', 'no-cache').send(file.body),
+    );
+  }
+
+  app.get(
+    '/api/units',
+    { schema: { response: { 200: Type.Object({ units: Type.Array(UnitSummarySchema) }) } } },
+    async () => ({ units: await options.store.listUnits() }),
+  );
+
+  app.get('/api/live', { schema: { response: { 503: ErrorBody } } }, async (request, reply) => {
+    if (hub.full) return reply.code(503).send({ error: 'too_many_clients', message: 'too many live connections' });
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no', // tell nginx not to buffer the stream
+    });
+    request.log.debug('live client connected');
+    await hub.attach(res);
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const report = options.health();
+    return reply
+      .code(report.ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ ...report, status: report.ok ? 'ok' : 'degraded' });
+  });
+
+  return app;
+}
+
+export type HttpServer = Awaited<ReturnType<typeof buildHttpServer>>;

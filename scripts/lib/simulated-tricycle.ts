@@ -1,0 +1,87 @@
+import {
+  type ByteTransport,
+  createMemoryPair,
+  createPtyPair,
+  isBridgeError,
+  JbdSimulator,
+  openSerialTransport,
+} from '@triporteur/firmware-bridge';
+import { buildApp, type EdgeApp, type Host, nodeHost, validateEdgeConfig } from '@triporteur/edge';
+import type { Logger } from 'pino';
+
+export interface TricycleSpec {
+  unitId: string;
+  password: string;
+  initialSocPct: number;
+  /** Simulated seconds per real second, so the battery visibly moves in a demo. */
+  timeScale: number;
+  publishIntervalMs: number;
+}
+
+export interface SimulatedTricycle {
+  unitId: string;
+  /** Where the edge reads its BMS: a pty path, or "memory" when socat is not installed. */
+  bmsLink: string;
+  simulator: JbdSimulator;
+  app: EdgeApp;
+  stop(): Promise<void>;
+}
+
+/**
+ * One tricycle: a JBD simulator on one end of a socat pty pair, and the real edge service on the
+ * other end, opening it with serialport like on a Pi. Without socat, an in-memory link stands in.
+ */
+export async function startSimulatedTricycle(spec: TricycleSpec, mqttUrl: string, logger: Logger): Promise<SimulatedTricycle> {
+  const stops: Array<() => Promise<void>> = [];
+  let host: Host = nodeHost(logger);
+  let bmsPath: string;
+  let simulatorSide: ByteTransport;
+  try {
+    const pty = await createPtyPair();
+    stops.push(() => pty.close());
+    simulatorSide = await openSerialTransport({ path: pty.a, baudRate: 9600 });
+    bmsPath = pty.b;
+  } catch (err) {
+    if (!isBridgeError(err)) throw err;
+    logger.warn({ code: err.code }, `${err.message}; using an in-memory serial link instead`);
+    const [simEnd, edgeEnd] = createMemoryPair();
+    simulatorSide = simEnd;
+    bmsPath = 'memory';
+    host = { ...host, openSerial: async () => edgeEnd };
+  }
+  stops.push(() => simulatorSide.close());
+
+  const simulator = new JbdSimulator({ transport: simulatorSide, initialSocPct: spec.initialSocPct, timeScale: spec.timeScale });
+  simulator.start();
+  // A mediator's day in fast-forward: ride down to 15 %, then charge at the depot back to 95 %.
+  const plan = setInterval(() => {
+    const soc = simulator.snapshot().socPct;
+    if (soc < 15 && simulator.dischargeA > 0) simulator.dischargeA = -10;
+    if (soc > 95 && simulator.dischargeA < 0) simulator.dischargeA = 8;
+  }, 1000);
+  stops.push(async () => {
+    clearInterval(plan);
+    simulator.stop();
+  });
+
+  const config = validateEdgeConfig({
+    configVersion: 1,
+    unitId: spec.unitId,
+    bms: { type: 'jbd', path: bmsPath, pollIntervalMs: Math.min(2000, spec.publishIntervalMs) },
+    mqtt: { url: mqttUrl, username: spec.unitId, password: spec.password, reconnectMs: 1000 },
+    telemetry: { publishIntervalMs: spec.publishIntervalMs },
+  });
+  const app = buildApp(host, config);
+  await app.start();
+  stops.push(() => app.stop());
+
+  return {
+    unitId: spec.unitId,
+    bmsLink: bmsPath,
+    simulator,
+    app,
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
