@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeFailure as describeEdgeFailure } from '@triporteur/edge';
+import { describeFailure as describeEdgeFailure, type SimulatedTricycle, startSimulatedTricycle } from '@triporteur/edge';
 import { hashSecret, isDashboardError, type RunningDashboard, startDashboard, validateDashboardConfig } from '@triporteur/dashboard';
 import { pino } from 'pino';
-import { type SimulatedTricycle, startSimulatedTricycle } from './lib/simulated-tricycle.js';
 
 /**
  * `npm run demo`: the dashboard with its embedded broker and SQLite, plus two simulated tricycles,

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,9 @@ export async function startMosquitto(users: Record<string, string>, admin: strin
       '',
     ].join('\n'),
   );
+  // Started as root, mosquitto drops to the "mosquitto" user, which must still read these files.
+  await chmod(dir, 0o755);
+  for (const file of [passwordFile, aclFile, configFile]) await chmod(file, 0o644);
   const child: ChildProcess = spawn('mosquitto', ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -6,3 +6,4 @@ export { EdgeError, EdgeErrorCode, isEdgeError } from './errors.js';
 export type { Host } from './host.js';
 export { nodeHost } from './host-node.js';
 export { createLogger } from './logger.js';
+export { type SimulatedTricycle, startSimulatedTricycle, type TricycleSpec } from './simulation/tricycle.js';

@@ -6,8 +6,11 @@ import {
   JbdSimulator,
   openSerialTransport,
 } from '@triporteur/firmware-bridge';
-import { buildApp, type EdgeApp, type Host, nodeHost, validateEdgeConfig } from '@triporteur/edge';
 import type { Logger } from 'pino';
+import { buildApp, type EdgeApp } from '../app.js';
+import { validateEdgeConfig } from '../config/load.js';
+import type { Host } from '../host.js';
+import { nodeHost } from '../host-node.js';
 
 export interface TricycleSpec {
   unitId: string;
@@ -80,8 +83,9 @@ export async function startSimulatedTricycle(spec: TricycleSpec, mqttUrl: string
     bmsLink: bmsPath,
     simulator,
     app,
+    // Idempotent: tests and signal handlers may both stop it.
     stop: async () => {
-      for (const stop of stops.reverse()) await stop();
+      for (const stop of stops.splice(0).reverse()) await stop();
     },
   };
 }

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashSecret, type RunningDashboard, startDashboard, validateDashboardConfig } from '@triporteur/dashboard';
+import { pino } from 'pino';
+
+export const quietLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export interface UnitCredentials {
+  id: string;
+  name: string;
+  password: string;
+}
+
+export function makeUnits(ids: string[]): UnitCredentials[] {
+  return ids.map((id, i) => ({ id, name: `Triporteur ${i + 1}`, password: randomBytes(12).toString('base64url') }));
+}
+
+/** A dashboard with a fresh SQLite file; embedded aedes unless an external broker is given. */
+export async function startTestDashboard(
+  units: UnitCredentials[],
+  external?: { url: string; username: string; password: string },
+): Promise<RunningDashboard & { dbPath: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'fleet-'));
+  const dbPath = join(dir, 'fleet.db');
+  const config = validateDashboardConfig({
+    configVersion: 1,
+    http: { host: '127.0.0.1', port: 0 },
+    broker: external ? { mode: 'external', ...external } : { mode: 'embedded', host: '127.0.0.1', port: 0 },
+    store: { path: dbPath },
+    units: await Promise.all(units.map(async (u) => ({ id: u.id, name: u.name, secretHash: await hashSecret(u.password) }))),
+  });
+  const dashboard = await startDashboard(config, { logger: quietLogger });
+  return Object.assign(dashboard, { dbPath });
+}
+
+export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
