@@ -13,9 +13,10 @@ afterEach(async () => {
 function rowsOnDisk(dbPath: string, unitId: string): Array<{ seq: number; soc: number }> {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    return db
-      .prepare('SELECT seq, soc FROM battery_records WHERE unit_id = ? ORDER BY seq')
-      .all(unitId) as Array<{ seq: number; soc: number }>;
+    return db.prepare('SELECT seq, soc FROM battery_records WHERE unit_id = ? ORDER BY seq').all(unitId) as Array<{
+      seq: number;
+      soc: number;
+    }>;
   } finally {
     db.close();
   }
@@ -65,7 +66,10 @@ describe('pty → edge → broker → dashboard SQLite', () => {
     const [unit] = makeUnits(['tri-e2e-mosq']);
     if (!unit) throw new Error('no unit');
     const ingest = { username: 'dashboard-ingest', password: 'ingest-secret-for-test' };
-    const mosquitto = await startMosquitto({ [unit.id]: unit.password, [ingest.username]: ingest.password }, ingest.username);
+    const mosquitto = await startMosquitto(
+      { [unit.id]: unit.password, [ingest.username]: ingest.password },
+      ingest.username,
+    );
     cleanups.push(() => mosquitto.stop());
     const dashboard = await startTestDashboard([unit], { url: mosquitto.url, ...ingest });
     cleanups.push(() => dashboard.close());

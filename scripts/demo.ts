@@ -1,8 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeFailure as describeEdgeFailure, type SimulatedTricycle, startSimulatedTricycle } from '@triporteur/edge';
-import { hashSecret, isDashboardError, type RunningDashboard, startDashboard, validateDashboardConfig } from '@triporteur/dashboard';
+import {
+  hashSecret,
+  isDashboardError,
+  type RunningDashboard,
+  startDashboard,
+  validateDashboardConfig,
+} from '@triporteur/dashboard';
+import {
+  describeFailure as describeEdgeFailure,
+  type SimulatedTricycle,
+  startSimulatedTricycle,
+} from '@triporteur/edge';
 import { pino } from 'pino';
 
 /**
@@ -45,7 +55,13 @@ async function main(): Promise<void> {
 
   const tricycles: SimulatedTricycle[] = [];
   for (const unit of UNITS) {
-    const spec = { unitId: unit.id, password: secrets.get(unit.id) ?? '', initialSocPct: unit.initialSocPct, timeScale, publishIntervalMs: 2000 };
+    const spec = {
+      unitId: unit.id,
+      password: secrets.get(unit.id) ?? '',
+      initialSocPct: unit.initialSocPct,
+      timeScale,
+      publishIntervalMs: 2000,
+    };
     tricycles.push(await startSimulatedTricycle(spec, dashboard.mqttUrl, logger));
   }
 

@@ -29,13 +29,19 @@ export async function startTestDashboard(
     http: { host: '127.0.0.1', port: 0 },
     broker: external ? { mode: 'external', ...external } : { mode: 'embedded', host: '127.0.0.1', port: 0 },
     store: { path: dbPath },
-    units: await Promise.all(units.map(async (u) => ({ id: u.id, name: u.name, secretHash: await hashSecret(u.password) }))),
+    units: await Promise.all(
+      units.map(async (u) => ({ id: u.id, name: u.name, secretHash: await hashSecret(u.password) })),
+    ),
   });
   const dashboard = await startDashboard(config, { logger: quietLogger });
   return Object.assign(dashboard, { dbPath });
 }
 
-export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -28,7 +28,14 @@ export async function startMosquitto(users: Record<string, string>, admin: strin
   }
   await writeFile(
     aclFile,
-    [`user ${admin}`, 'topic readwrite triporteur/v1/#', '', 'pattern write triporteur/v1/%u/#', 'pattern read triporteur/v1/%u/cmd/#', ''].join('\n'),
+    [
+      `user ${admin}`,
+      'topic readwrite triporteur/v1/#',
+      '',
+      'pattern write triporteur/v1/%u/#',
+      'pattern read triporteur/v1/%u/cmd/#',
+      '',
+    ].join('\n'),
   );
   const port = await freePort();
   const configFile = join(dir, 'mosquitto.conf');

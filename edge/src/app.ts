@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { EdgeConfig } from './config/schema.js';
 import { EdgeError, EdgeErrorCode } from './errors.js';
 import type { Host } from './host.js';
-import { toBatteryRecord } from './telemetry/battery-record.js';
 import { RecordBatcher } from './telemetry/batcher.js';
+import { toBatteryRecord } from './telemetry/battery-record.js';
 import { UplinkSession, type UplinkStatus } from './uplink/session.js';
 
 /** How long stop() waits for the last batch to be acknowledged. */

@@ -4,7 +4,7 @@ import { buildApp, type EdgeApp } from '../src/app.js';
 import { parseState, parseTelemetry } from '../src/contract/parse.js';
 import type { StatePayload, TelemetryPayload } from '../src/contract/payloads.js';
 import { unitTopic } from '../src/contract/topics.js';
-import { EdgeErrorCode, type EdgeError } from '../src/errors.js';
+import { type EdgeError, EdgeErrorCode } from '../src/errors.js';
 import { startTestBroker, type TestBroker } from './support/aedes-broker.js';
 import { type BmsRig, recordingHost, startBmsRig, testConfig } from './support/rig.js';
 
@@ -14,8 +14,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function observer(broker: TestBroker): Promise<{ client: MqttClient; states: StatePayload[]; batches: TelemetryPayload[] }> {
-  const client = await mqtt.connectAsync(broker.url, { username: 'observer', password: 'observer-secret', protocolVersion: 4 });
+async function observer(
+  broker: TestBroker,
+): Promise<{ client: MqttClient; states: StatePayload[]; batches: TelemetryPayload[] }> {
+  const client = await mqtt.connectAsync(broker.url, {
+    username: 'observer',
+    password: 'observer-secret',
+    protocolVersion: 4,
+  });
   cleanups.push(() => client.endAsync(true));
   const states: StatePayload[] = [];
   const batches: TelemetryPayload[] = [];
@@ -89,7 +95,7 @@ describe('edge app: pty → JBD driver → MQTT', () => {
     const broker = await startBroker();
     const watch = await observer(broker);
     const host = recordingHost();
-    const app = buildApp(host, testConfig({ bmsPath: rig.pty.b, url: broker.url, }));
+    const app = buildApp(host, testConfig({ bmsPath: rig.pty.b, url: broker.url }));
     await startApp(app);
     await until(() => watch.states.at(-1)?.state === 'online', 'online');
 

@@ -48,7 +48,10 @@ function expectOneCodedLine(stderr: string, code: string): void {
 
 describe('triporteur-edge run: bad input is one coded line and a meaningful exit code', () => {
   it('names the bad field of a malformed config and exits 2', async () => {
-    const config = { ...base('/dev/null', 'mqtt://127.0.0.1:1'), bms: { type: 'jbd', path: '/dev/x', baudRate: 'fast' } };
+    const config = {
+      ...base('/dev/null', 'mqtt://127.0.0.1:1'),
+      bms: { type: 'jbd', path: '/dev/x', baudRate: 'fast' },
+    };
     const { code, stderr } = await runCli(config);
     expect(code).toBe(2);
     expectOneCodedLine(stderr, 'EDG_CONFIG_INVALID');

@@ -43,11 +43,23 @@ describe('edge config', () => {
   });
 
   it.each([
-    ['a wrong type', (c: Record<string, unknown>) => ((c.bms as Record<string, unknown>).baudRate = 'fast'), 'bms/baudRate'],
-    ['a missing field', (c: Record<string, unknown>) => delete (c.mqtt as Record<string, unknown>).password, 'mqtt/password'],
+    [
+      'a wrong type',
+      (c: Record<string, unknown>) => ((c.bms as Record<string, unknown>).baudRate = 'fast'),
+      'bms/baudRate',
+    ],
+    [
+      'a missing field',
+      (c: Record<string, unknown>) => delete (c.mqtt as Record<string, unknown>).password,
+      'mqtt/password',
+    ],
     ['a bad unit id', (c: Record<string, unknown>) => (c.unitId = 'Tri 01!'), 'unitId'],
     ['an unknown key', (c: Record<string, unknown>) => (c.colour = 'green'), 'colour'],
-    ['a bad URL scheme', (c: Record<string, unknown>) => ((c.mqtt as Record<string, unknown>).url = 'http://x'), 'mqtt/url'],
+    [
+      'a bad URL scheme',
+      (c: Record<string, unknown>) => ((c.mqtt as Record<string, unknown>).url = 'http://x'),
+      'mqtt/url',
+    ],
     ['a wrong version', (c: Record<string, unknown>) => (c.configVersion = 7), 'configVersion'],
   ])('names the field on %s', (_label, mutate, field) => {
     const config = valid() as Record<string, unknown>;

@@ -14,7 +14,11 @@ const battery = {
   protection: [],
   fets: { charge: true, discharge: true },
 };
-const telemetry = { v: 1, bootId: '0f1e2d3c-aaaa', records: [{ seq: 0, ts: 1_700_000_000_000, historical: false, battery }] };
+const telemetry = {
+  v: 1,
+  bootId: '0f1e2d3c-aaaa',
+  records: [{ seq: 0, ts: 1_700_000_000_000, historical: false, battery }],
+};
 
 describe('contract payload parsing', () => {
   it('accepts a valid telemetry batch from bytes or text', () => {
@@ -30,7 +34,11 @@ describe('contract payload parsing', () => {
     ['a number', '42', 'schema'],
     ['a wrong version', JSON.stringify({ ...telemetry, v: 2 }), 'schema'],
     ['an empty batch', JSON.stringify({ ...telemetry, records: [] }), 'schema'],
-    ['SOC over 100', JSON.stringify({ ...telemetry, records: [{ ...telemetry.records[0], battery: { ...battery, socPct: 140 } }] }), 'schema'],
+    [
+      'SOC over 100',
+      JSON.stringify({ ...telemetry, records: [{ ...telemetry.records[0], battery: { ...battery, socPct: 140 } }] }),
+      'schema',
+    ],
     ['an extra field', JSON.stringify({ ...telemetry, mac: 'aa:bb:cc:dd:ee:ff' }), 'schema'],
     ['a negative seq', JSON.stringify({ ...telemetry, records: [{ ...telemetry.records[0], seq: -1 }] }), 'schema'],
   ])('refuses %s with a reason', (_label, payload, reason) => {

@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { StatePayloadSchema, TelemetryPayloadSchema, type StatePayload, type TelemetryPayload } from './payloads.js';
+import { type StatePayload, StatePayloadSchema, type TelemetryPayload, TelemetryPayloadSchema } from './payloads.js';
 
 /** Largest payload we accept; anything bigger is refused before JSON.parse sees it. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;

@@ -34,7 +34,11 @@ export interface SimulatedTricycle {
  * One tricycle: a JBD simulator on one end of a socat pty pair, and the real edge service on the
  * other end, opening it with serialport like on a Pi. Without socat, an in-memory link stands in.
  */
-export async function startSimulatedTricycle(spec: TricycleSpec, mqttUrl: string, logger: Logger): Promise<SimulatedTricycle> {
+export async function startSimulatedTricycle(
+  spec: TricycleSpec,
+  mqttUrl: string,
+  logger: Logger,
+): Promise<SimulatedTricycle> {
   const stops: Array<() => Promise<void>> = [];
   let host: Host = nodeHost(logger);
   let bmsPath: string;
@@ -54,7 +58,11 @@ export async function startSimulatedTricycle(spec: TricycleSpec, mqttUrl: string
   }
   stops.push(() => simulatorSide.close());
 
-  const simulator = new JbdSimulator({ transport: simulatorSide, initialSocPct: spec.initialSocPct, timeScale: spec.timeScale });
+  const simulator = new JbdSimulator({
+    transport: simulatorSide,
+    initialSocPct: spec.initialSocPct,
+    timeScale: spec.timeScale,
+  });
   simulator.start();
   // A mediator's day in fast-forward: ride down to 15 %, then charge at the depot back to 95 %.
   const plan = setInterval(() => {

@@ -1,8 +1,14 @@
-import { createPtyPair, JbdSimulator, openSerialTransport, type ByteTransport, type PtyPair } from '@triporteur/firmware-bridge';
+import {
+  type ByteTransport,
+  createPtyPair,
+  JbdSimulator,
+  openSerialTransport,
+  type PtyPair,
+} from '@triporteur/firmware-bridge';
 import type { MqttClient } from 'mqtt';
 import { pino } from 'pino';
-import type { EdgeConfig } from '../../src/config/schema.js';
 import { validateEdgeConfig } from '../../src/config/load.js';
+import type { EdgeConfig } from '../../src/config/schema.js';
 import type { Host } from '../../src/host.js';
 import { nodeHost } from '../../src/host-node.js';
 
@@ -29,13 +35,24 @@ export async function startBmsRig(options: { timeScale?: number } = {}): Promise
   };
 }
 
-export function testConfig(overrides: { unitId?: string; bmsPath: string; url: string; password?: string }): Readonly<EdgeConfig> {
+export function testConfig(overrides: {
+  unitId?: string;
+  bmsPath: string;
+  url: string;
+  password?: string;
+}): Readonly<EdgeConfig> {
   const unitId = overrides.unitId ?? 'tri-test-01';
   return validateEdgeConfig({
     configVersion: 1,
     unitId,
     bms: { type: 'jbd', path: overrides.bmsPath, pollIntervalMs: 300, responseTimeoutMs: 300 },
-    mqtt: { url: overrides.url, username: unitId, password: overrides.password ?? 'unit-secret', reconnectMs: 500, keepaliveS: 10 },
+    mqtt: {
+      url: overrides.url,
+      username: unitId,
+      password: overrides.password ?? 'unit-secret',
+      reconnectMs: 500,
+      keepaliveS: 10,
+    },
     telemetry: { publishIntervalMs: 300 },
   });
 }

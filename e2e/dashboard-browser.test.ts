@@ -1,0 +1,85 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startSimulatedTricycle } from '@triporteur/edge';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS_DIR, launchChromium } from './support/browser.js';
+import { makeUnits, quietLogger, startTestDashboard, until } from './support/fleet.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+});
+afterAll(() => browser?.close());
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('fleet page in Chromium', () => {
+  it('shows both simulated tricycles and updates a battery percentage live, without a reload', async () => {
+    const units = makeUnits(['tri-web-01', 'tri-web-02']);
+    const dashboard = await startTestDashboard(units);
+    cleanups.push(() => dashboard.close());
+    for (const [i, unit] of units.entries()) {
+      // 600× real time: SOC falls about 1 % every 0.15 s, far from the demo plan's 15 % recharge point.
+      const spec = {
+        unitId: unit.id,
+        password: unit.password,
+        initialSocPct: 90 - 30 * i,
+        timeScale: 600,
+        publishIntervalMs: 500,
+      };
+      const tricycle = await startSimulatedTricycle(spec, dashboard.mqttUrl, quietLogger);
+      cleanups.push(() => tricycle.stop());
+    }
+    await until(
+      async () => (await dashboard.store.listUnits()).every((u) => u.battery !== null),
+      'first battery records',
+    );
+
+    const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    cleanups.push(() => page.close());
+    const navigations: string[] = [];
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations.push(frame.url());
+    });
+    await page.goto(`${dashboard.httpUrl}/`);
+    await expect(page.title()).resolves.toBe('Triporteurs — flotte');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+
+    const row = page.locator('tr[data-unit="tri-web-01"]');
+    await row.waitFor();
+    await expect(page.locator('tr[data-unit="tri-web-02"]').count()).resolves.toBe(1);
+    await expect(row.locator('[data-field="state"]').innerText()).resolves.toBe('En ligne');
+    const socCell = row.locator('[data-field="soc"]');
+    const first = Number(await socCell.innerText());
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(100);
+
+    // The value must change in place, pushed by the server.
+    await page.waitForFunction(
+      (before) => {
+        const text = document.querySelector('tr[data-unit="tri-web-01"] [data-field="soc"]')?.textContent ?? '';
+        return text.trim() !== '' && Number(text) !== before;
+      },
+      first,
+      { timeout: 20_000 },
+    );
+    const later = Number(await socCell.innerText());
+    expect(later).toBeLessThan(first);
+    expect(navigations).toHaveLength(1);
+
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'fleet-live.png'), fullPage: true });
+
+    // A unit going away flips to "Hors ligne" live as well.
+    await cleanups[1]?.();
+    await until(
+      async () => (await row.locator('[data-field="state"]').innerText()) === 'Hors ligne',
+      'offline in the page',
+    );
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'fleet-offline.png'), fullPage: true });
+  });
+});
