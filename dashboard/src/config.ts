@@ -16,7 +16,10 @@ const Host = (fallback: string) =>
   Type.String({ minLength: 1, maxLength: 253, default: fallback, description: 'Interface to listen on' });
 const Port = (fallback: number) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: fallback, description: '0 picks a free port' });
-const SecretHash = Type.String({ pattern: SECRET_HASH_PATTERN, description: 'Output of `triporteur-dashboard hash-secret`' });
+const SecretHash = Type.String({
+  pattern: SECRET_HASH_PATTERN,
+  description: 'Output of `triporteur-dashboard hash-secret`',
+});
 
 export const HttpConfigSchema = Type.Object(
   { host: Host('127.0.0.1'), port: Port(8080) },
@@ -104,7 +107,11 @@ export function validateDashboardConfig(input: unknown): Readonly<DashboardConfi
       `configVersion: this dashboard reads version ${DASHBOARD_CONFIG_VERSION}, the file says ${JSON.stringify(version ?? null)}`,
     );
   }
-  const withDefaults = Value.Default(DashboardConfigSchema, Value.Clone(input));
+  const withDefaults = Value.Default(DashboardConfigSchema, Value.Clone(input)) as { broker?: unknown };
+  // TypeBox fills a union's defaults only when the value already matches a branch; a bad embedded
+  // broker must still get its defaults, or the error would point at a field the user may omit.
+  const broker = withDefaults.broker as { mode?: unknown } | undefined;
+  if (broker && typeof broker === 'object' && broker.mode === 'embedded') Value.Default(EmbeddedBrokerSchema, broker);
   const error = firstError(DashboardConfigSchema, withDefaults);
   if (error) throw invalid(error.path.replace(/^\//, '') || '(root)', error.message);
   const config = withDefaults as DashboardConfig;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { startEmbeddedBroker } from './broker/embedded.js';
-import { DEFAULT_INGEST_USERNAME, type DashboardConfig } from './config.js';
+import { type DashboardConfig, DEFAULT_INGEST_USERNAME } from './config.js';
 import { listenError } from './errors.js';
 import { buildHttpServer } from './http/server.js';
 import { type Ingest, startIngest } from './ingest/ingest.js';

@@ -16,7 +16,9 @@ export function canPublish(principal: Principal, topic: string, unitIds: Readonl
   if (principal.kind === 'unit') {
     const { unitId } = principal;
     // Commands flow towards the unit only; a unit writing its own cmd/ would look like a technician.
-    return isInUnitSubtree(unitId, topic) && !topic.startsWith(cmdPrefix(unitId)) && topic !== cmdPrefix(unitId).slice(0, -1);
+    return (
+      isInUnitSubtree(unitId, topic) && !topic.startsWith(cmdPrefix(unitId)) && topic !== cmdPrefix(unitId).slice(0, -1)
+    );
   }
   const parts = topic.split('/');
   const unitId = parts[2] ?? '';
@@ -45,7 +47,8 @@ export function canSubscribe(principal: Principal, filter: string): boolean {
     return filter.startsWith(prefix) && filter.length > prefix.length;
   }
   const inner = withoutSharePrefix(filter);
-  return inner !== undefined && inner.startsWith(`${TOPIC_ROOT}/`) && inner.length > TOPIC_ROOT.length + 1;
+  if (inner === undefined) return false;
+  return inner.startsWith(`${TOPIC_ROOT}/`) && inner.length > TOPIC_ROOT.length + 1;
 }
 
 /**

@@ -96,7 +96,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     else if (!canPublish(principal, packet.topic, unitIds)) reason = 'topic outside its subtree';
     if (reason === undefined) return done(null);
     log.warn(
-      { unitId: principal ? principalName(principal) : undefined, clientId: clip(client?.id), topic: clip(packet.topic), reason },
+      {
+        unitId: principal ? principalName(principal) : undefined,
+        clientId: clip(client?.id),
+        topic: clip(packet.topic),
+        reason,
+      },
       'refused publish',
     );
     done(new Error(`publish refused: ${reason}`));
@@ -107,7 +112,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     const principal = principals.get(client);
     if (principal && canSubscribe(principal, subscription.topic)) return done(null, subscription);
     log.warn(
-      { unitId: principal ? principalName(principal) : undefined, clientId: clip(client.id), filter: clip(subscription.topic) },
+      {
+        unitId: principal ? principalName(principal) : undefined,
+        clientId: clip(client.id),
+        filter: clip(subscription.topic),
+      },
       'refused subscription',
     );
     done(null, null);
@@ -121,7 +130,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     const principal = principals.get(client);
     log.info({ unitId: principal ? principalName(principal) : undefined, clientId: client.id }, 'client disconnected');
   });
-  broker.on('clientError', (client, err) => log.debug({ clientId: clip(client.id), reason: err.message }, 'client error'));
+  broker.on('clientError', (client, err) =>
+    log.debug({ clientId: clip(client.id), reason: err.message }, 'client error'),
+  );
   broker.on('connectionError', (client, err) =>
     log.debug({ clientId: clip(client.id), reason: err.message }, 'connection error'),
   );

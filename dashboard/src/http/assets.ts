@@ -38,7 +38,9 @@ export function loadWebAssets(dir = findWebDir()): WebAssets {
     try {
       return readFileSync(join(dir, name), 'utf8');
     } catch (err) {
-      throw new DashboardError(DashboardErrorCode.WEB_ASSETS, `cannot read web asset ${join(dir, name)}`, { cause: err });
+      throw new DashboardError(DashboardErrorCode.WEB_ASSETS, `cannot read web asset ${join(dir, name)}`, {
+        cause: err,
+      });
     }
   };
   const indexTemplate = read('index.html');

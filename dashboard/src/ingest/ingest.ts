@@ -26,7 +26,13 @@ export interface IngestOptions {
 }
 
 /** Why a message was dropped; counted so an operator can see a misbehaving unit without reading logs. */
-export type DropReason = ContractViolation | 'empty' | 'bad-topic' | 'unknown-unit' | 'unhandled-channel' | 'store-error';
+export type DropReason =
+  | ContractViolation
+  | 'empty'
+  | 'bad-topic'
+  | 'unknown-unit'
+  | 'unhandled-channel'
+  | 'store-error';
 
 export interface IngestStats {
   connected: boolean;
@@ -177,13 +183,15 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       client.once('connect', onConnect);
       client.connect();
     });
-    await client.subscribeAsync(Object.fromEntries(FILTERS.map((f) => [f, { qos: 1 as const }]))).catch((err: unknown) => {
-      throw new DashboardError(
-        DashboardErrorCode.BROKER_SUBSCRIBE,
-        `the broker at ${options.url} refused the fleet subscriptions (${FILTERS.join(', ')}) for user "${options.username}": check its ACL`,
-        { cause: err },
-      );
-    });
+    await client
+      .subscribeAsync(Object.fromEntries(FILTERS.map((f) => [f, { qos: 1 as const }])))
+      .catch((err: unknown) => {
+        throw new DashboardError(
+          DashboardErrorCode.BROKER_SUBSCRIBE,
+          `the broker at ${options.url} refused the fleet subscriptions (${FILTERS.join(', ')}) for user "${options.username}": check its ACL`,
+          { cause: err },
+        );
+      });
   } catch (err) {
     await client.endAsync(true).catch(() => {});
     throw err;

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,7 +44,12 @@ describe('SqliteFleetStore', () => {
     await store.insertRecords('tri-01', BOOT, telemetry(BOOT, [1, 2]).records, 1);
     const again = await store.insertRecords('tri-01', BOOT, telemetry(BOOT, [2, 3]).records, 2);
     expect(again).toEqual({ inserted: 1, duplicates: 1, skipped: 0 });
-    const otherBoot = await store.insertRecords('tri-01', 'boot-bbbb-0002', telemetry('boot-bbbb-0002', [1]).records, 3);
+    const otherBoot = await store.insertRecords(
+      'tri-01',
+      'boot-bbbb-0002',
+      telemetry('boot-bbbb-0002', [1]).records,
+      3,
+    );
     expect(otherBoot.inserted).toBe(1);
     const otherUnit = await store.insertRecords('tri-02', BOOT, telemetry(BOOT, [1]).records, 3);
     expect(otherUnit.inserted).toBe(1);
@@ -107,7 +113,9 @@ describe('SqliteFleetStore', () => {
     db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 0)").run();
     db.close();
     expect(() => openSqliteStore(path)).toThrow(expect.objectContaining({ code: DashboardErrorCode.STORE_SCHEMA }));
-    expect(() => openSqliteStore('/proc/no/such/dir/fleet.db')).toThrow(
+    const blocker = join(dir.path, 'a-file');
+    await writeFile(blocker, '');
+    expect(() => openSqliteStore(join(blocker, 'fleet.db'))).toThrow(
       expect.objectContaining({ code: DashboardErrorCode.STORE_OPEN }),
     );
     store = openSqliteStore(join(dir.path, 'fresh.db'));

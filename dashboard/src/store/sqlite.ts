@@ -70,9 +70,13 @@ export class SqliteFleetStore implements FleetStore {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       this.db = new Database(path);
     } catch (err) {
-      throw new DashboardError(DashboardErrorCode.STORE_OPEN, `cannot open database ${path}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new DashboardError(
+        DashboardErrorCode.STORE_OPEN,
+        `cannot open database ${path}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
     try {
       // WAL lets the web side read while ingest writes; NORMAL syncs at checkpoints, which WAL keeps safe.
@@ -84,9 +88,13 @@ export class SqliteFleetStore implements FleetStore {
     } catch (err) {
       this.db.close();
       if (err instanceof DashboardError) throw err;
-      throw new DashboardError(DashboardErrorCode.STORE_OPEN, `cannot use database ${path}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new DashboardError(
+        DashboardErrorCode.STORE_OPEN,
+        `cannot use database ${path}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
     this.stmts = this.prepare();
   }
@@ -200,7 +208,11 @@ export class SqliteFleetStore implements FleetStore {
    * one only fills a gap or moves forward within the same boot, so an outbox flush never rolls it back.
    */
   private isNewer(unitId: string, bootId: string, record: TelemetryRecord, current?: TelemetryRecord): boolean {
-    if (current) return (!record.historical && current.historical) || (record.historical === current.historical && record.ts >= current.ts);
+    if (current)
+      return (
+        (!record.historical && current.historical) ||
+        (record.historical === current.historical && record.ts >= current.ts)
+      );
     if (!record.historical) return true;
     const held = this.stmts.latestBattery.get(unitId) as Pick<UnitRow, 'battery_boot_id' | 'battery_ts'> | undefined;
     if (!held || held.battery_ts === null) return true;

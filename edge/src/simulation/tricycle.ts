@@ -5,6 +5,7 @@ import {
   isBridgeError,
   JbdSimulator,
   openSerialTransport,
+  type TimerHandle,
 } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
 import { buildApp, type EdgeApp } from '../app.js';
@@ -60,18 +61,22 @@ export async function startSimulatedTricycle(
 
   const simulator = new JbdSimulator({
     transport: simulatorSide,
+    clock: host.clock,
     initialSocPct: spec.initialSocPct,
     timeScale: spec.timeScale,
   });
   simulator.start();
   // A mediator's day in fast-forward: ride down to 15 %, then charge at the depot back to 95 %.
-  const plan = setInterval(() => {
+  let planTimer: TimerHandle | undefined;
+  const followPlan = () => {
     const soc = simulator.snapshot().socPct;
     if (soc < 15 && simulator.dischargeA > 0) simulator.dischargeA = -10;
     if (soc > 95 && simulator.dischargeA < 0) simulator.dischargeA = 8;
-  }, 1000);
+    planTimer = host.clock.setTimeout(followPlan, 1000);
+  };
+  followPlan();
   stops.push(async () => {
-    clearInterval(plan);
+    if (planTimer !== undefined) host.clock.clearTimeout(planTimer);
     simulator.stop();
   });
 

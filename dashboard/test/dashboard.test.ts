@@ -1,0 +1,159 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { unitTopic } from '@triporteur/edge/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+import { type DashboardConfig, validateDashboardConfig } from '../src/config.js';
+import { type RunningDashboard, startDashboard } from '../src/dashboard.js';
+import { DashboardErrorCode } from '../src/errors.js';
+import { captureLogger, connectUnit, telemetry, tempDir, UNITS, unitAccounts } from './helpers.js';
+import { sseReader } from './sse.js';
+
+const [A] = UNITS;
+
+async function listenAnywhere(port = 0): Promise<Server> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  return server;
+}
+
+const portOf = (server: Server) => {
+  const address = server.address();
+  return address && typeof address === 'object' ? address.port : 0;
+};
+
+async function freePort(): Promise<number> {
+  const server = await listenAnywhere();
+  const port = portOf(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function config(dir: string, patch: Partial<Record<keyof DashboardConfig, unknown>> = {}) {
+  return validateDashboardConfig({
+    configVersion: 1,
+    http: { host: '127.0.0.1', port: 0 },
+    broker: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+    store: { path: join(dir, 'fleet.db') },
+    units: await unitAccounts(),
+    ...patch,
+  });
+}
+
+describe('startDashboard', () => {
+  const { logger } = captureLogger();
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let dashboard: RunningDashboard;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    dashboard = await startDashboard(await config(dir.path), { logger });
+  });
+  afterAll(async () => {
+    await dashboard.close();
+    await dir.remove();
+  });
+
+  it('pushes a live update over SSE when a unit’s record arrives', async () => {
+    expect(dashboard.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const abort = new AbortController();
+    const res = await fetch(`${dashboard.httpUrl}/api/live`, { signal: abort.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const unit = await connectUnit(dashboard.mqttUrl, A.id, A.secret);
+    try {
+      const live = sseReader(res);
+      const first = await live.until((e) => e.event === 'snapshot');
+      const snapshot = JSON.parse(first.data) as { units: { id: string }[] };
+      expect(snapshot.units.map((u) => u.id).sort()).toEqual(UNITS.map((u) => u.id).sort());
+
+      await unit.publishAsync(unitTopic(A.id, 'telemetry'), JSON.stringify(telemetry('boot-live-0001', [1], 33)), {
+        qos: 1,
+      });
+      const event = await live.until((e) => e.event === 'unit' && e.data.includes('"socPct":33'));
+      const update = JSON.parse(event.data);
+      expect(update).toMatchObject({ id: A.id, battery: { socPct: 33 } });
+      expect(await dashboard.store.countRecords(A.id)).toBe(1);
+    } finally {
+      abort.abort();
+      await unit.endAsync();
+    }
+  });
+
+  it('reports health and the units over HTTP', async () => {
+    const health = await fetch(`${dashboard.httpUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', ingest: { connected: true } });
+  });
+});
+
+describe('startDashboard failures', () => {
+  it('reports an HTTP port in use as DSH_PORT_IN_USE and stops what it had started', async () => {
+    const dir = await tempDir();
+    const blocker = await listenAnywhere();
+    const brokerPort = await freePort();
+    try {
+      const cfg = await config(dir.path, {
+        http: { host: '127.0.0.1', port: portOf(blocker) },
+        broker: { mode: 'embedded', host: '127.0.0.1', port: brokerPort },
+      });
+      await expect(startDashboard(cfg, { logger: captureLogger().logger })).rejects.toMatchObject({
+        code: DashboardErrorCode.PORT_IN_USE,
+      });
+      // The embedded broker was closed on the way out, so its port is free again.
+      const reuse = await listenAnywhere(brokerPort);
+      reuse.close();
+    } finally {
+      blocker.close();
+      await dir.remove();
+    }
+  });
+});
+
+describe('CLI', () => {
+  const io = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      io: {
+        stdout: { write: (s: string) => out.push(s) },
+        stderr: { write: (s: string) => err.push(s) },
+        stdin: new PassThrough(),
+        stopRequested: () => Promise.resolve(),
+      },
+    };
+  };
+
+  it('prints one coded line and exits non-zero on a bad config', async () => {
+    const dir = await tempDir();
+    try {
+      const missing = io();
+      expect(await runCli(['node', 'cli', 'serve', '--config', join(dir.path, 'none.json')], missing.io)).toBe(1);
+      expect(missing.err.join('')).toMatch(/^error DSH_CONFIG_READ: cannot read config file .*\n$/);
+
+      const file = join(dir.path, 'bad.json');
+      await writeFile(file, JSON.stringify({ configVersion: 1, store: { path: 'x.db' }, units: [{ id: 'BAD' }] }));
+      const bad = io();
+      expect(await runCli(['node', 'cli', 'serve', '--config', file], bad.io)).toBe(1);
+      expect(bad.err).toHaveLength(1);
+      expect(bad.err[0]).toMatch(/^error DSH_CONFIG_INVALID: units\/0\/\w+: /);
+      expect(bad.err[0]).not.toMatch(/\n\s+at /);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('hashes a secret from stdin', async () => {
+    const run = io();
+    run.io.stdin.end('a-long-unit-secret\n');
+    expect(await runCli(['node', 'cli', 'hash-secret'], run.io)).toBe(0);
+    expect(run.out.join('')).toMatch(/^scrypt\$[^$]+\$[^$]+\n$/);
+  });
+});

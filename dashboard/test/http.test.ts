@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildHttpServer, type HttpServer } from '../src/http/server.js';
+import { openSqliteStore, type SqliteFleetStore } from '../src/store/sqlite.js';
+import { captureLogger, telemetry, tempDir } from './helpers.js';
+
+const BOOT = 'boot-http-0001';
+
+/** The smallest real change source: listeners in a set, fired by hand. */
+function changeSource() {
+  const listeners = new Set<(unitId: string) => void>();
+  return {
+    onChange(listener: (unitId: string) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    fire: (unitId: string) => {
+      for (const l of listeners) l(unitId);
+    },
+  };
+}
+
+describe('http server (inject)', () => {
+  const { logger } = captureLogger();
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let store: SqliteFleetStore;
+  let app: HttpServer;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    store = openSqliteStore(join(dir.path, 'fleet.db'));
+    await store.upsertUnits([
+      { id: 'tri-01', name: 'Vélo <Nord> & "Sud"' },
+      { id: 'tri-02', name: 'Deux' },
+    ]);
+    await store.applyState('tri-01', { v: 1, state: 'online', bootId: BOOT, ts: 1 }, 1_700_000_000_000);
+    await store.insertRecords('tri-01', BOOT, telemetry(BOOT, [1], 87.4).records, 1_700_000_000_000);
+    app = await buildHttpServer({ store, changes: changeSource(), health: () => ({ ok: true }), logger });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+    await dir.remove();
+  });
+
+  it('GET /api/units returns every unit with its latest values', async () => {
+    const res = await app.inject('/api/units');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    const body = res.json() as { units: unknown[] };
+    expect(body.units).toHaveLength(2);
+    expect(body.units).toContainEqual({
+      id: 'tri-01',
+      name: 'Vélo <Nord> & "Sud"',
+      online: true,
+      bootId: BOOT,
+      lastSeen: 1_700_000_000_000,
+      battery: { ts: 1_700_000_001_000, socPct: 87.4, voltageV: 52.3, currentA: -4.5 },
+    });
+    expect(body.units).toContainEqual({
+      id: 'tri-02',
+      name: 'Deux',
+      online: false,
+      bootId: null,
+      lastSeen: null,
+      battery: null,
+    });
+  });
+
+  it('GET / serves the French page with rows, strict CSP and no inline script', async () => {
+    const res = await app.inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    const html = res.body;
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<title>Triporteurs — flotte</title>');
+    expect(html).toMatch(/<caption[^>]*>/);
+    for (const heading of [
+      'Triporteur',
+      'État',
+      'Batterie (%)',
+      'Tension (V)',
+      'Courant (A)',
+      'Vu pour la dernière fois',
+    ]) {
+      expect(html).toContain(`>${heading}</th>`);
+    }
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // every script is an external file
+    const row = /<tr data-unit="tri-01"[^>]*>(.*?)<\/tr>/s.exec(html)?.[1] ?? '';
+    expect(row).toContain('Vélo &lt;Nord&gt; &amp; &quot;Sud&quot;');
+    expect(row).toContain('<td data-field="state"><span class="badge badge-online">En ligne</span></td>');
+    expect(row).toContain('<td data-field="soc">87</td>');
+    expect(row).toContain('<td data-field="voltage">52,3</td>');
+    expect(row).toContain('<td data-field="current">-4,5</td>');
+    expect(row).toMatch(/<td data-field="lastSeen"><time datetime="2023-11-14T22:13:20.000Z">/);
+    expect(html).toMatch(/<tr data-unit="tri-02"[^>]*>.*Hors ligne.*jamais/s);
+  });
+
+  it('serves the script and stylesheet with their types', async () => {
+    const js = await app.inject('/app.js');
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(js.body).toContain("new EventSource('/api/live')");
+    const css = await app.inject('/style.css');
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.body).toContain(':focus-visible');
+  });
+
+  it('answers unknown routes with JSON 404 and healthz with the health report', async () => {
+    const missing = await app.inject('/api/nope');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: 'not_found', message: 'no route GET /api/nope' });
+    expect(missing.headers['content-security-policy']).toBeDefined();
+    const health = await app.inject('/healthz');
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ ok: true, status: 'ok' });
+  });
+
+  it('hides internal errors from clients', async () => {
+    const broken = openSqliteStore(join(dir.path, 'broken.db'));
+    const brokenApp = await buildHttpServer({
+      store: broken,
+      changes: changeSource(),
+      health: () => ({ ok: false }),
+      logger,
+    });
+    await broken.close(); // every query now throws inside better-sqlite3
+    try {
+      const res = await brokenApp.inject('/api/units');
+      expect(res.statusCode).toBe(500);
+      expect(res.json()).toEqual({ error: 'internal_error', message: 'internal server error' });
+      expect(res.body).not.toMatch(/sqlite|at .*\.ts/i);
+      expect((await brokenApp.inject('/healthz')).statusCode).toBe(503);
+    } finally {
+      await brokenApp.close();
+    }
+  });
+});
