@@ -81,6 +81,19 @@ function invalid(field: string, message: string): DashboardError {
   return new DashboardError(DashboardErrorCode.CONFIG_INVALID, `${field}: ${message}`);
 }
 
+/** Pattern errors quote a regular expression; say in words what the field wants instead. */
+const PATTERN_HINTS: Record<string, string> = {
+  id: 'expected a lower-case slug: a-z, 0-9 and "-", 2 to 63 characters, e.g. "tri-lyon-01"',
+  secretHash: 'expected a hash printed by `triporteur-dashboard hash-secret` (scrypt$…$…), never the secret itself',
+  username: 'expected letters, digits, ".", "_" or "-", up to 64 characters',
+  url: 'expected mqtt://host:port or mqtts://host:port',
+};
+
+function friendly(error: { path: string; message: string }): string {
+  if (!error.message.startsWith('Expected string to match')) return error.message;
+  return PATTERN_HINTS[error.path.split('/').pop() ?? ''] ?? error.message;
+}
+
 /** First error under `schema`, with its path; for the broker union, the errors of the branch `mode` names. */
 function firstError(schema: TSchema, value: unknown, prefix = ''): { path: string; message: string } | undefined {
   const first = Value.Errors(schema, value).First();
@@ -113,7 +126,7 @@ export function validateDashboardConfig(input: unknown): Readonly<DashboardConfi
   const broker = withDefaults.broker as { mode?: unknown } | undefined;
   if (broker && typeof broker === 'object' && broker.mode === 'embedded') Value.Default(EmbeddedBrokerSchema, broker);
   const error = firstError(DashboardConfigSchema, withDefaults);
-  if (error) throw invalid(error.path.replace(/^\//, '') || '(root)', error.message);
+  if (error) throw invalid(error.path.replace(/^\//, '') || '(root)', friendly(error));
   const config = withDefaults as DashboardConfig;
 
   const seen = new Set<string>();

@@ -7,8 +7,6 @@ import { isInUnitSubtree, TOPIC_ROOT } from '@triporteur/edge/contract';
  */
 export type Principal = { kind: 'unit'; unitId: string } | { kind: 'ingest'; username: string };
 
-export const principalName = (p: Principal): string => (p.kind === 'unit' ? p.unitId : p.username);
-
 const cmdPrefix = (unitId: string) => `${TOPIC_ROOT}/${unitId}/cmd/`;
 
 export function canPublish(principal: Principal, topic: string, unitIds: ReadonlySet<string>): boolean {

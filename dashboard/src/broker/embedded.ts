@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { verifySecret } from '../auth/secrets.js';
 import { listenError } from '../errors.js';
 import { serverUrl } from '../net.js';
-import { canPublish, canSubscribe, clientIdOwner, type Principal, principalName } from './acl.js';
+import { canPublish, canSubscribe, clientIdOwner, type Principal } from './acl.js';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -37,6 +37,10 @@ const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
 
 const clip = (s: string | undefined) => (s === undefined ? undefined : s.slice(0, 64));
+
+/** Log fields naming who acted: `unitId` for a tricycle, `account` for the ingest service. */
+const who = (p: Principal | undefined) =>
+  p === undefined ? {} : p.kind === 'unit' ? { unitId: p.unitId } : { account: p.username };
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = options.logger.child({ module: 'broker' });
@@ -97,7 +101,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     if (reason === undefined) return done(null);
     log.warn(
       {
-        unitId: principal ? principalName(principal) : undefined,
+        ...who(principal),
         clientId: clip(client?.id),
         topic: clip(packet.topic),
         reason,
@@ -113,7 +117,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     if (principal && canSubscribe(principal, subscription.topic)) return done(null, subscription);
     log.warn(
       {
-        unitId: principal ? principalName(principal) : undefined,
+        ...who(principal),
         clientId: clip(client.id),
         filter: clip(subscription.topic),
       },
@@ -124,11 +128,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
 
   broker.on('clientReady', (client) => {
     const principal = principals.get(client);
-    log.info({ unitId: principal ? principalName(principal) : undefined, clientId: client.id }, 'client connected');
+    log.info({ ...who(principal), clientId: client.id }, 'client connected');
   });
   broker.on('clientDisconnect', (client) => {
     const principal = principals.get(client);
-    log.info({ unitId: principal ? principalName(principal) : undefined, clientId: client.id }, 'client disconnected');
+    log.info({ ...who(principal), clientId: client.id }, 'client disconnected');
   });
   broker.on('clientError', (client, err) =>
     log.debug({ clientId: clip(client.id), reason: err.message }, 'client error'),

@@ -162,6 +162,25 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     );
   };
 
+  // Registered before connecting: an 'error' with no listener would crash the process. Until the first
+  // CONNACK, the start-up handlers below turn errors into the rejection instead.
+  let started = false;
+  let awaitingConnack = true;
+  client.on('connect', () => {
+    if (!started) return;
+    stats.connected = true;
+    log.info({ url: options.url }, 'ingest reconnected');
+  });
+  client.on('offline', () => {
+    if (started && stats.connected) log.warn({ url: options.url }, 'ingest lost the broker; reconnecting');
+    stats.connected = false;
+  });
+  client.on('error', (err) => {
+    if (awaitingConnack) return;
+    const coded = brokerConnectError(options.url, options.username, err);
+    throttle.warn(`error|${coded.code}`, { code: coded.code, reason: err.message }, coded.message);
+  });
+
   try {
     await new Promise<void>((resolve, reject) => {
       const fail = (err: unknown) => {
@@ -174,6 +193,7 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
         resolve();
       };
       const cleanup = () => {
+        awaitingConnack = false;
         client.off('error', fail);
         client.off('close', onClose);
         client.off('connect', onConnect);
@@ -196,21 +216,9 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     await client.endAsync(true).catch(() => {});
     throw err;
   }
+  started = true;
   stats.connected = true;
   log.info({ url: options.url, filters: FILTERS }, 'ingest subscribed');
-
-  client.on('connect', () => {
-    stats.connected = true;
-    log.info({ url: options.url }, 'ingest reconnected');
-  });
-  client.on('offline', () => {
-    if (stats.connected) log.warn({ url: options.url }, 'ingest lost the broker; reconnecting');
-    stats.connected = false;
-  });
-  client.on('error', (err) => {
-    const coded = brokerConnectError(options.url, options.username, err);
-    throttle.warn(`error|${coded.code}`, { code: coded.code, reason: err.message }, coded.message);
-  });
 
   let closing: Promise<void> | undefined;
   return {

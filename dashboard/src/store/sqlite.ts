@@ -61,9 +61,38 @@ function migrate(db: Db, path: string): void {
   }
 }
 
+function prepareStatements(db: Db) {
+  const unitColumns = 'id, name, state, boot_id, last_seen, battery_boot_id, battery_ts, soc, voltage, current';
+  return {
+    upsertUnit: db.prepare(
+      'INSERT INTO units (id, name, active) VALUES (?, ?, 1) ON CONFLICT(id) DO UPDATE SET name = excluded.name, active = 1',
+    ),
+    deactivateAll: db.prepare('UPDATE units SET active = 0'),
+    markAllOffline: db.prepare("UPDATE units SET state = 'offline' WHERE state = 'online'"),
+    unitState: db.prepare('SELECT state, boot_id FROM units WHERE id = ?'),
+    setState: db.prepare(
+      'UPDATE units SET state = ?, boot_id = ?, state_ts = ?, last_seen = coalesce(?, last_seen) WHERE id = ?',
+    ),
+    touch: db.prepare('UPDATE units SET last_seen = max(coalesce(last_seen, 0), ?) WHERE id = ?'),
+    insertBattery: db.prepare(
+      `INSERT OR IGNORE INTO battery_records
+         (unit_id, boot_id, seq, ts, received_at, historical, device_state, soc, voltage, current, extra)
+       VALUES (@unitId, @bootId, @seq, @ts, @receivedAt, @historical, @deviceState, @soc, @voltage, @current, @extra)`,
+    ),
+    latestBattery: db.prepare('SELECT battery_boot_id, battery_ts FROM units WHERE id = ?'),
+    setLatestBattery: db.prepare(
+      'UPDATE units SET battery_boot_id = ?, battery_ts = ?, soc = ?, voltage = ?, current = ? WHERE id = ?',
+    ),
+    listUnits: db.prepare(`SELECT ${unitColumns} FROM units WHERE active = 1 ORDER BY name, id`),
+    getUnit: db.prepare(`SELECT ${unitColumns} FROM units WHERE id = ? AND active = 1`),
+    countAll: db.prepare('SELECT count(*) AS n FROM battery_records'),
+    countUnit: db.prepare('SELECT count(*) AS n FROM battery_records WHERE unit_id = ?'),
+  };
+}
+
 export class SqliteFleetStore implements FleetStore {
   private readonly db: Db;
-  private readonly stmts;
+  private readonly stmts: ReturnType<typeof prepareStatements>;
 
   constructor(readonly path: string) {
     try {
@@ -96,37 +125,7 @@ export class SqliteFleetStore implements FleetStore {
         },
       );
     }
-    this.stmts = this.prepare();
-  }
-
-  private prepare() {
-    const db = this.db;
-    const unitColumns = 'id, name, state, boot_id, last_seen, battery_boot_id, battery_ts, soc, voltage, current';
-    return {
-      upsertUnit: db.prepare(
-        'INSERT INTO units (id, name, active) VALUES (?, ?, 1) ON CONFLICT(id) DO UPDATE SET name = excluded.name, active = 1',
-      ),
-      deactivateAll: db.prepare('UPDATE units SET active = 0'),
-      markAllOffline: db.prepare("UPDATE units SET state = 'offline' WHERE state = 'online'"),
-      unitState: db.prepare('SELECT state, boot_id FROM units WHERE id = ?'),
-      setState: db.prepare(
-        'UPDATE units SET state = ?, boot_id = ?, state_ts = ?, last_seen = coalesce(?, last_seen) WHERE id = ?',
-      ),
-      touch: db.prepare('UPDATE units SET last_seen = max(coalesce(last_seen, 0), ?) WHERE id = ?'),
-      insertBattery: db.prepare(
-        `INSERT OR IGNORE INTO battery_records
-           (unit_id, boot_id, seq, ts, received_at, historical, device_state, soc, voltage, current, extra)
-         VALUES (@unitId, @bootId, @seq, @ts, @receivedAt, @historical, @deviceState, @soc, @voltage, @current, @extra)`,
-      ),
-      latestBattery: db.prepare('SELECT battery_boot_id, battery_ts FROM units WHERE id = ?'),
-      setLatestBattery: db.prepare(
-        'UPDATE units SET battery_boot_id = ?, battery_ts = ?, soc = ?, voltage = ?, current = ? WHERE id = ?',
-      ),
-      listUnits: db.prepare(`SELECT ${unitColumns} FROM units WHERE active = 1 ORDER BY name, id`),
-      getUnit: db.prepare(`SELECT ${unitColumns} FROM units WHERE id = ? AND active = 1`),
-      countAll: db.prepare('SELECT count(*) AS n FROM battery_records'),
-      countUnit: db.prepare('SELECT count(*) AS n FROM battery_records WHERE unit_id = ?'),
-    };
+    this.stmts = prepareStatements(this.db);
   }
 
   async upsertUnits(units: readonly UnitDefinition[]): Promise<void> {
