@@ -1,14 +1,3 @@
-import { defaultServerConditions } from 'vite';
-import { defineProject } from 'vitest/config';
+import { workspaceProject } from '../vitest.workspace-project.js';
 
-// Resolve sibling workspaces to their TypeScript sources, so tests never run stale builds.
-export default defineProject({
-  ssr: { resolve: { conditions: ['@triporteur/source', ...defaultServerConditions] } },
-  resolve: { conditions: ['@triporteur/source', ...defaultServerConditions] },
-  test: {
-    name: 'firmware-bridge',
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-  },
-});
+export default workspaceProject('firmware-bridge');
