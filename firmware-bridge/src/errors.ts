@@ -21,6 +21,16 @@ export const BridgeErrorCode = {
   FRAME_INVALID: 'BRG_FRAME_INVALID',
   /** No pseudo-terminal pair could be made (socat missing, exited early, or too slow to start). */
   PTY_UNAVAILABLE: 'BRG_PTY_UNAVAILABLE',
+  /** A VESC selective reply echoed a different field mask than the one requested. */
+  MASK_MISMATCH: 'BRG_MASK_MISMATCH',
+  /** A driver or simulator option is invalid (checked at construction). */
+  OPTION_INVALID: 'BRG_OPTION_INVALID',
+  /** gpsd answered something that is not its JSON protocol, or closed the connection. */
+  GPSD_PROTOCOL: 'BRG_GPSD_PROTOCOL',
+  /** The Firmata board did not report ready (wrong sketch, wrong baud rate, not an Arduino). */
+  BOARD_NOT_READY: 'BRG_BOARD_NOT_READY',
+  /** Something tried to transmit on a listen-only line (a KT or Bafang display bus). */
+  TRANSMIT_FORBIDDEN: 'BRG_TRANSMIT_FORBIDDEN',
 } as const;
 
 export type BridgeErrorCode = (typeof BridgeErrorCode)[keyof typeof BridgeErrorCode];

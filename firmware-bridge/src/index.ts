@@ -38,11 +38,26 @@ export {
 export { openCircuitVoltage, type PackSnapshot } from './jbd/pack-model.js';
 export { toBatterySample } from './jbd/sample.js';
 export { JbdSimulator, type JbdSimulatorOptions, type JbdSimulatorStats } from './jbd/simulator.js';
+export type {
+  CommonDiscardReason,
+  FrameSplitter,
+  SplitDiscard as AnySplitDiscard,
+  SplitResult as AnySplitResult,
+  SplitterStats,
+} from './framing.js';
+export type { DecodeOutcome, ProtocolDecoder, ProtocolName } from './protocol.js';
 export {
+  type AuxSample,
   type BatterySample,
   type DeviceState,
+  type FieldQuality,
+  type GpsFix,
   JBD_PROTECTION_FLAGS,
+  type MotorSample,
+  type PositionSample,
   type ProtectionFlag,
+  type QualityMap,
+  type Sample,
 } from './samples.js';
 export { ManualClock } from './testing/manual-clock.js';
 export { createMemoryPair } from './transport/memory.js';

@@ -1,23 +1,21 @@
+import type {
+  CommonDiscardReason,
+  FrameSplitter,
+  SplitDiscard as GenericSplitDiscard,
+  SplitResult as GenericSplitResult,
+  SplitFrame,
+  SplitterStats,
+} from '../framing.js';
 import { JBD_ACTION_READ, JBD_ACTION_WRITE, JBD_END, JBD_FRAME_OVERHEAD, JBD_START, jbdChecksum } from './codec.js';
 
 /**
  * Splits a JBD byte stream into whole frames. Every byte pushed ends up in exactly one frame or
  * one `discarded` result (or is still pending at the end of the buffer), so nothing vanishes silently.
  */
-export type DiscardReason = 'bad-checksum' | 'bad-end' | 'garbage' | 'too-long';
-
-export interface SplitFrame {
-  type: 'frame';
-  frame: Uint8Array;
-}
-
-export interface SplitDiscard {
-  type: 'discarded';
-  bytes: Uint8Array;
-  reason: DiscardReason;
-}
-
-export type SplitResult = SplitFrame | SplitDiscard;
+export type DiscardReason = CommonDiscardReason;
+export type SplitDiscard = GenericSplitDiscard<DiscardReason>;
+export type SplitResult = GenericSplitResult<DiscardReason>;
+export type { SplitFrame };
 
 /** 'response' on the host side (frames from the BMS), 'request' on the BMS/simulator side. */
 export type JbdDirection = 'response' | 'request';
@@ -32,11 +30,7 @@ export interface JbdFrameSplitterOptions {
   maxDataLength?: number;
 }
 
-export interface JbdSplitterStats {
-  frames: number;
-  discardedBytes: number;
-  discardEvents: number;
-}
+export type JbdSplitterStats = SplitterStats;
 
 type Verdict =
   | { kind: 'incomplete' }
@@ -44,7 +38,7 @@ type Verdict =
   | { kind: 'frame'; length: number }
   | { kind: 'bad'; reason: DiscardReason; extent: number };
 
-export class JbdFrameSplitter {
+export class JbdFrameSplitter implements FrameSplitter<DiscardReason> {
   readonly direction: JbdDirection;
   private readonly maxDataLength: number;
   private pending = new Uint8Array(0);
