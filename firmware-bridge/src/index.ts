@@ -1,6 +1,13 @@
 export { type Clock, systemClock, type TimerHandle } from './clock.js';
 export { BridgeError, BridgeErrorCode, isBridgeError } from './errors.js';
 export { type EventMap, TypedEvents, type Unsubscribe } from './events.js';
+export type {
+  CommonDiscardReason,
+  FrameSplitter,
+  SplitDiscard as AnySplitDiscard,
+  SplitResult as AnySplitResult,
+  SplitterStats,
+} from './framing.js';
 export {
   decodeBasicInfo,
   decodeCellVoltages,
@@ -38,13 +45,6 @@ export {
 export { openCircuitVoltage, type PackSnapshot } from './jbd/pack-model.js';
 export { toBatterySample } from './jbd/sample.js';
 export { JbdSimulator, type JbdSimulatorOptions, type JbdSimulatorStats } from './jbd/simulator.js';
-export type {
-  CommonDiscardReason,
-  FrameSplitter,
-  SplitDiscard as AnySplitDiscard,
-  SplitResult as AnySplitResult,
-  SplitterStats,
-} from './framing.js';
 export type { DecodeOutcome, ProtocolDecoder, ProtocolName } from './protocol.js';
 export {
   type AuxSample,
