@@ -31,6 +31,8 @@ export const BridgeErrorCode = {
   BOARD_NOT_READY: 'BRG_BOARD_NOT_READY',
   /** Something tried to transmit on a listen-only line (a KT or Bafang display bus). */
   TRANSMIT_FORBIDDEN: 'BRG_TRANSMIT_FORBIDDEN',
+  /** An open port went away: the USB adapter was unplugged or the pty's other end died. */
+  PORT_LOST: 'BRG_PORT_LOST',
 } as const;
 
 export type BridgeErrorCode = (typeof BridgeErrorCode)[keyof typeof BridgeErrorCode];

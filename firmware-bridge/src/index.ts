@@ -45,6 +45,13 @@ export {
 export { openCircuitVoltage, type PackSnapshot } from './jbd/pack-model.js';
 export { toBatterySample } from './jbd/sample.js';
 export { JbdSimulator, type JbdSimulatorOptions, type JbdSimulatorStats } from './jbd/simulator.js';
+export {
+  type PortState,
+  PortSupervisor,
+  type PortSupervisorEvents,
+  type PortSupervisorOptions,
+  type SupervisedDevice,
+} from './port/supervisor.js';
 export type { DecodeOutcome, ProtocolDecoder, ProtocolName } from './protocol.js';
 export {
   type AuxSample,

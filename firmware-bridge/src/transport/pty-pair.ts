@@ -20,6 +20,11 @@ export interface PtyPair {
 export interface PtyPairOptions {
   /** socat executable; found on PATH by default. */
   socatPath?: string;
+  /**
+   * Existing folder for the `a` and `b` links. A new pair in the same folder gets the same paths,
+   * which is how tests replug a "device". Only the links are removed on close, not the folder.
+   */
+  linkDir?: string;
   /** How long socat may take to set up both ends. */
   startTimeoutMs?: number;
 }
@@ -29,38 +34,39 @@ const READY_LINE = 'starting data transfer loop';
 
 // socat would outlive a process that exits without close() (a failed test, a demo that calls
 // process.exit), holding its ptys forever. Ctrl-C already reaches it through the process group.
-const running = new Map<ChildProcess, string>();
+const running = new Map<ChildProcess, string[]>();
 let exitHookInstalled = false;
 
-function track(child: ChildProcess, dir: string): void {
-  running.set(child, dir);
+function track(child: ChildProcess, paths: string[]): void {
+  running.set(child, paths);
   child.once('exit', () => running.delete(child));
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const [socat, links] of running) {
+    for (const [socat, paths] of running) {
       socat.kill('SIGTERM');
-      rmSync(links, { recursive: true, force: true });
+      for (const path of paths) rmSync(path, { recursive: true, force: true });
     }
   });
 }
 
 export async function createPtyPair(options: PtyPairOptions = {}): Promise<PtyPair> {
   const socat = options.socatPath ?? 'socat';
-  const dir = await mkdtemp(join(tmpdir(), 'brg-pty-'));
+  const ownDir = options.linkDir === undefined;
+  const dir = options.linkDir ?? (await mkdtemp(join(tmpdir(), 'brg-pty-')));
   const a = join(dir, 'a');
   const b = join(dir, 'b');
   // Plain argv (no shell). raw,echo=0 keeps the line discipline from rewriting binary frames.
   const child = spawn(socat, ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  track(child, dir);
+  track(child, ownDir ? [dir] : [a, b]);
   try {
     await waitUntilReady(child, socat, options.startTimeoutMs ?? 5000);
     await Promise.all([access(a), access(b)]);
   } catch (err) {
     await stop(child);
-    await rm(dir, { recursive: true, force: true });
+    await removeLinks(dir, ownDir, a, b);
     throw err instanceof BridgeError
       ? err
       : new BridgeError(BridgeErrorCode.PTY_UNAVAILABLE, 'socat did not create both pty links', { cause: err });
@@ -72,7 +78,7 @@ export async function createPtyPair(options: PtyPairOptions = {}): Promise<PtyPa
     a,
     b,
     close: () => {
-      closing ??= stop(child).then(() => rm(dir, { recursive: true, force: true }));
+      closing ??= stop(child).then(() => removeLinks(dir, ownDir, a, b));
       return closing;
     },
   };
@@ -124,4 +130,9 @@ function stop(child: ChildProcess): Promise<void> {
     });
     child.kill('SIGTERM');
   });
+}
+
+async function removeLinks(dir: string, ownDir: boolean, a: string, b: string): Promise<void> {
+  if (ownDir) await rm(dir, { recursive: true, force: true });
+  else await Promise.all([rm(a, { force: true }), rm(b, { force: true })]);
 }

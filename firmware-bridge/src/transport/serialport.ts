@@ -66,9 +66,19 @@ class SerialPortTransport implements ByteTransport {
   }
 
   onError(listener: (err: Error) => void): () => void {
-    const handler = (err: Error) => listener(err);
-    this.port.on('error', handler);
-    return () => this.port.off('error', handler);
+    const onError = (err: Error) => listener(err);
+    // serialport reports a vanished device (USB unplugged, pty peer gone) as a 'close' with `disconnected`.
+    const onClose = (err?: Error & { disconnected?: boolean }) => {
+      if (err?.disconnected) {
+        listener(new BridgeError(BridgeErrorCode.PORT_LOST, `serial port ${this.path} went away`, { cause: err }));
+      }
+    };
+    this.port.on('error', onError);
+    this.port.on('close', onClose);
+    return () => {
+      this.port.off('error', onError);
+      this.port.off('close', onClose);
+    };
   }
 
   close(): Promise<void> {
