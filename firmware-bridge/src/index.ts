@@ -1,3 +1,20 @@
+export {
+  type CrossCheckTolerances,
+  crossCheck,
+  DEFAULT_TOLERANCES,
+  type Mismatch,
+  type MismatchName,
+} from './checks/cross-check.js';
+export {
+  type BatteryLimits,
+  DEFAULT_BATTERY_LIMITS,
+  DEFAULT_MOTOR_LIMITS,
+  gateBattery,
+  gateMotor,
+  gatePosition,
+  type MotorLimits,
+} from './checks/plausibility.js';
+export { markStale } from './checks/staleness.js';
 export { type Clock, systemClock, type TimerHandle } from './clock.js';
 export { BridgeError, BridgeErrorCode, isBridgeError } from './errors.js';
 export { type EventMap, TypedEvents, type Unsubscribe } from './events.js';
