@@ -33,6 +33,10 @@ export const BridgeErrorCode = {
   TRANSMIT_FORBIDDEN: 'BRG_TRANSMIT_FORBIDDEN',
   /** An open port went away: the USB adapter was unplugged or the pty's other end died. */
   PORT_LOST: 'BRG_PORT_LOST',
+  /** Text given as hex is not hex (decode --hex). */
+  HEX_INVALID: 'BRG_HEX_INVALID',
+  /** A capture file line is not in the capture format. */
+  CAPTURE_FORMAT: 'BRG_CAPTURE_FORMAT',
 } as const;
 
 export type BridgeErrorCode = (typeof BridgeErrorCode)[keyof typeof BridgeErrorCode];

@@ -48,6 +48,7 @@ export {
   JbdStatus,
   jbdChecksum,
 } from './jbd/codec.js';
+export { jbdDecoder } from './jbd/decoder.js';
 export { JbdDriver, type JbdDriverEvents, type JbdDriverOptions, type JbdDriverStats } from './jbd/driver.js';
 export {
   type DiscardReason,
@@ -84,6 +85,17 @@ export {
   type Sample,
 } from './samples.js';
 export { ManualClock } from './testing/manual-clock.js';
+export {
+  CAPTURE_FORMAT,
+  type CaptureChunk,
+  type CaptureHeader,
+  formatCaptureChunk,
+  formatCaptureHeader,
+  parseCapture,
+} from './tools/capture-file.js';
+export { type DecodedLine, decodeStream, StreamDecoder } from './tools/decode-stream.js';
+export { DECODERS, decoderFor } from './tools/decoders.js';
+export { jsonable, parseHex, toHex } from './tools/hex.js';
 export { createMemoryPair } from './transport/memory.js';
 export { createPtyPair, type PtyPair, type PtyPairOptions } from './transport/pty-pair.js';
 export { openSerialTransport, type SerialOptions } from './transport/serialport.js';

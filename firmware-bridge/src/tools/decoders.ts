@@ -1,0 +1,11 @@
+import { jbdDecoder } from '../jbd/decoder.js';
+import type { ProtocolDecoder, ProtocolName } from '../protocol.js';
+
+/** Every protocol the decode and replay tools can read, by its `--protocol` name. */
+export const DECODERS: Partial<Record<ProtocolName, ProtocolDecoder>> = {
+  jbd: jbdDecoder,
+};
+
+export function decoderFor(name: string): ProtocolDecoder | undefined {
+  return Object.hasOwn(DECODERS, name) ? DECODERS[name as ProtocolName] : undefined;
+}
