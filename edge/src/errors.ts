@@ -7,6 +7,8 @@ export const EdgeErrorCode = {
   MQTT_AUTH: 'EDG_MQTT_AUTH',
   MQTT_UNREACHABLE: 'EDG_MQTT_UNREACHABLE',
   MQTT_PUBLISH: 'EDG_MQTT_PUBLISH',
+  /** A technician tool got input it cannot use (unknown protocol, bad hex, unreadable file). */
+  TOOL_INPUT: 'EDG_TOOL_INPUT',
 } as const;
 
 export type EdgeErrorCode = (typeof EdgeErrorCode)[keyof typeof EdgeErrorCode];

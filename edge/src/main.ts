@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { buildApp } from './app.js';
 import { describeFailure, EXIT } from './cli/report.js';
+import { addSerialTools } from './cli/tools.js';
 import { loadEdgeConfig } from './config/load.js';
 import { nodeHost } from './host-node.js';
 import { createLogger } from './logger.js';
@@ -49,5 +50,7 @@ program
     const shown = { ...config, mqtt: { ...config.mqtt, password: '[redacted]' } };
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
   });
+
+addSerialTools(program);
 
 program.parseAsync().catch(fail);

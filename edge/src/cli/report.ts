@@ -1,7 +1,8 @@
-import { isBridgeError } from '@triporteur/firmware-bridge';
+import { BridgeErrorCode, isBridgeError } from '@triporteur/firmware-bridge';
 import { EdgeErrorCode, isEdgeError } from '../errors.js';
 
 /** Exit codes a systemd unit or a technician's script can act on. */
+/** `config` also covers any bad input a person gave on the command line. */
 export const EXIT = { ok: 0, unexpected: 1, config: 2, serial: 3, brokerAuth: 4 } as const;
 
 /**
@@ -15,12 +16,15 @@ export function describeFailure(err: unknown): { line: string; exitCode: number 
         ? EXIT.serial
         : err.code === EdgeErrorCode.MQTT_AUTH
           ? EXIT.brokerAuth
-          : err.code.startsWith('EDG_CONFIG')
+          : err.code.startsWith('EDG_CONFIG') || err.code === EdgeErrorCode.TOOL_INPUT
             ? EXIT.config
             : EXIT.unexpected;
     return { line: `error ${err.code}: ${err.message}`, exitCode };
   }
-  if (isBridgeError(err)) return { line: `error ${err.code}: ${err.message}`, exitCode: EXIT.unexpected };
+  if (isBridgeError(err)) {
+    const badInput = err.code === BridgeErrorCode.HEX_INVALID || err.code === BridgeErrorCode.CAPTURE_FORMAT;
+    return { line: `error ${err.code}: ${err.message}`, exitCode: badInput ? EXIT.config : EXIT.unexpected };
+  }
   const message = err instanceof Error ? err.message : String(err);
   return { line: `error EDG_UNEXPECTED: ${message} (please report this with the log)`, exitCode: EXIT.unexpected };
 }
