@@ -62,6 +62,7 @@ export {
 } from './jbd/frame.js';
 export { openCircuitVoltage, type PackSnapshot } from './jbd/pack-model.js';
 export { toBatterySample } from './jbd/sample.js';
+export { jbdScenarios } from './jbd/scenarios.js';
 export { JbdSimulator, type JbdSimulatorOptions, type JbdSimulatorStats } from './jbd/simulator.js';
 export {
   type PortState,
@@ -84,6 +85,7 @@ export {
   type QualityMap,
   type Sample,
 } from './samples.js';
+export { type RunningScenario, runScenario, type ScenarioStep } from './simulation/scenario.js';
 export { ManualClock } from './testing/manual-clock.js';
 export {
   CAPTURE_FORMAT,
@@ -97,6 +99,7 @@ export { type DecodedLine, decodeStream, StreamDecoder } from './tools/decode-st
 export { DECODERS, decoderFor } from './tools/decoders.js';
 export { jsonable, parseHex, toHex } from './tools/hex.js';
 export { createMemoryPair } from './transport/memory.js';
+export { type NoiseOptions, noisyTransport } from './transport/noisy.js';
 export { createPtyPair, type PtyPair, type PtyPairOptions } from './transport/pty-pair.js';
 export { openSerialTransport, type SerialOptions } from './transport/serialport.js';
 export type { ByteTransport } from './transport/transport.js';

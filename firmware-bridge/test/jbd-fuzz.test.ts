@@ -5,7 +5,10 @@ import { responseVectors } from './vectors/jbd.js';
 
 describe('JBD fuzz', () => {
   it(`survives ${FUZZ_ITERATIONS.toLocaleString('en')} mutated inputs, accounts for every byte and resynchronizes`, () => {
-    const report = fuzzDecoder(jbdDecoder, responseVectors.map((v) => v.bytes));
+    const report = fuzzDecoder(
+      jbdDecoder,
+      responseVectors.map((v) => v.bytes),
+    );
     expect(report.firstFailure).toBeUndefined();
     expect(report.accountingFailures).toBe(0);
     expect(report.resyncFailures).toBe(0);

@@ -47,7 +47,11 @@ const MUTATIONS: Mutation[] = [
     return join(input.subarray(0, i), input.subarray(i + 1));
   },
   (input, rand) => input.subarray(0, Math.floor(rand() * input.length)),
-  (input, rand) => join(Uint8Array.from({ length: 1 + Math.floor(rand() * 40) }, () => byte(rand)), input),
+  (input, rand) =>
+    join(
+      Uint8Array.from({ length: 1 + Math.floor(rand() * 40) }, () => byte(rand)),
+      input,
+    ),
   (input, rand) => {
     const i = at(input, rand);
     return join(input.subarray(i), input.subarray(0, i));
@@ -59,13 +63,26 @@ const MUTATIONS: Mutation[] = [
  * each result to a fresh splitter in random-sized reads, then a good frame. Checks that nothing throws,
  * that every byte comes out as a frame, a discard or pending, and that the good frame is still found.
  */
-export function fuzzDecoder(decoder: ProtocolDecoder, seeds: readonly Uint8Array[], iterations = FUZZ_ITERATIONS, seed = 1): FuzzReport {
+export function fuzzDecoder(
+  decoder: ProtocolDecoder,
+  seeds: readonly Uint8Array[],
+  iterations = FUZZ_ITERATIONS,
+  seed = 1,
+): FuzzReport {
   const rand = prng(seed);
-  const report: FuzzReport = { iterations, frames: 0, discards: 0, invalid: 0, resyncFailures: 0, accountingFailures: 0 };
+  const report: FuzzReport = {
+    iterations,
+    frames: 0,
+    discards: 0,
+    invalid: 0,
+    resyncFailures: 0,
+    accountingFailures: 0,
+  };
   for (let n = 0; n < iterations; n++) {
     let input = seeds[Math.floor(rand() * seeds.length)] ?? new Uint8Array(0);
     const rounds = 1 + Math.floor(rand() * 3);
-    for (let r = 0; r < rounds; r++) input = (MUTATIONS[Math.floor(rand() * MUTATIONS.length)] ?? ((x) => x))(input, rand);
+    for (let r = 0; r < rounds; r++)
+      input = (MUTATIONS[Math.floor(rand() * MUTATIONS.length)] ?? ((x) => x))(input, rand);
     const good = seeds[Math.floor(rand() * seeds.length)] ?? new Uint8Array(0);
     const splitter = decoder.createSplitter();
     let accounted = 0;
