@@ -3,7 +3,9 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { jbdDecoder } from '../src/jbd/decoder.js';
 import type { ProtocolDecoder } from '../src/protocol.js';
+import { vescDecoder } from '../src/vesc/decoder.js';
 import { responseVectors as jbdVectors } from '../test/vectors/jbd.js';
+import { replyVectors as vescVectors } from '../test/vectors/vesc.js';
 import { buildStream, type CodecResult, measureDecoder } from './measure.js';
 
 /**
@@ -24,6 +26,7 @@ const CODECS: CodecBench[] = [
     frames: () => jbdVectors.filter((v) => v.expected.kind !== 'deviceError').map((v) => v.bytes),
     lineBaud: 115200,
   },
+  { decoder: vescDecoder, frames: () => vescVectors.map((v) => v.bytes), lineBaud: 115200 },
 ];
 
 const TARGET_CPU_PCT = 1;

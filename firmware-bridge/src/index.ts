@@ -103,4 +103,6 @@ export { type NoiseOptions, noisyTransport } from './transport/noisy.js';
 export { createPtyPair, type PtyPair, type PtyPairOptions } from './transport/pty-pair.js';
 export { openSerialTransport, type SerialOptions } from './transport/serialport.js';
 export type { ByteTransport } from './transport/transport.js';
+export * as vesc from './vesc/index.js';
+export { VescDriver, VescSimulator, vescDecoder } from './vesc/index.js';
 export { Waiter, type WaitHandle } from './waiter.js';

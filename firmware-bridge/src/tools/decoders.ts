@@ -1,9 +1,11 @@
 import { jbdDecoder } from '../jbd/decoder.js';
 import type { ProtocolDecoder, ProtocolName } from '../protocol.js';
+import { vescDecoder } from '../vesc/decoder.js';
 
 /** Every protocol the decode and replay tools can read, by its `--protocol` name. */
 export const DECODERS: Partial<Record<ProtocolName, ProtocolDecoder>> = {
   jbd: jbdDecoder,
+  vesc: vescDecoder,
 };
 
 export function decoderFor(name: string): ProtocolDecoder | undefined {
