@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { dalyDecoder } from '../src/daly/decoder.js';
 import { jbdDecoder } from '../src/jbd/decoder.js';
 import type { ProtocolDecoder } from '../src/protocol.js';
 import { vescDecoder } from '../src/vesc/decoder.js';
+import { responseVectors as dalyVectors } from '../test/vectors/daly.js';
 import { responseVectors as jbdVectors } from '../test/vectors/jbd.js';
 import { replyVectors as vescVectors } from '../test/vectors/vesc.js';
 import { buildStream, type CodecResult, measureDecoder } from './measure.js';
@@ -26,6 +28,7 @@ const CODECS: CodecBench[] = [
     frames: () => jbdVectors.filter((v) => v.expected.kind !== 'deviceError').map((v) => v.bytes),
     lineBaud: 115200,
   },
+  { decoder: dalyDecoder, frames: () => dalyVectors.map((v) => v.bytes), lineBaud: 115200 },
   { decoder: vescDecoder, frames: () => vescVectors.map((v) => v.bytes), lineBaud: 115200 },
 ];
 

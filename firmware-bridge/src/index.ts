@@ -16,6 +16,8 @@ export {
 } from './checks/plausibility.js';
 export { markStale } from './checks/staleness.js';
 export { type Clock, systemClock, type TimerHandle } from './clock.js';
+export * as daly from './daly/index.js';
+export { DalyDriver, DalySimulator, dalyDecoder } from './daly/index.js';
 export { BridgeError, BridgeErrorCode, isBridgeError } from './errors.js';
 export { type EventMap, TypedEvents, type Unsubscribe } from './events.js';
 export type {

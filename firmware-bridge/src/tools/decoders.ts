@@ -1,3 +1,4 @@
+import { dalyDecoder } from '../daly/decoder.js';
 import { jbdDecoder } from '../jbd/decoder.js';
 import type { ProtocolDecoder, ProtocolName } from '../protocol.js';
 import { vescDecoder } from '../vesc/decoder.js';
@@ -5,6 +6,7 @@ import { vescDecoder } from '../vesc/decoder.js';
 /** Every protocol the decode and replay tools can read, by its `--protocol` name. */
 export const DECODERS: Partial<Record<ProtocolName, ProtocolDecoder>> = {
   jbd: jbdDecoder,
+  daly: dalyDecoder,
   vesc: vescDecoder,
 };
 
