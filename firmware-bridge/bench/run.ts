@@ -1,12 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { bafangDecoder } from '../src/bafang/decoder.js';
 import { dalyDecoder } from '../src/daly/decoder.js';
 import { jbdDecoder } from '../src/jbd/decoder.js';
+import { ktDecoder } from '../src/kt/decoder.js';
 import type { ProtocolDecoder } from '../src/protocol.js';
 import { vescDecoder } from '../src/vesc/decoder.js';
+import { bafangVectors } from '../test/vectors/bafang.js';
 import { responseVectors as dalyVectors } from '../test/vectors/daly.js';
 import { responseVectors as jbdVectors } from '../test/vectors/jbd.js';
+import { ktVectors } from '../test/vectors/kt.js';
 import { replyVectors as vescVectors } from '../test/vectors/vesc.js';
 import { buildStream, type CodecResult, measureDecoder } from './measure.js';
 
@@ -29,6 +33,8 @@ const CODECS: CodecBench[] = [
     lineBaud: 115200,
   },
   { decoder: dalyDecoder, frames: () => dalyVectors.map((v) => v.bytes), lineBaud: 115200 },
+  { decoder: ktDecoder, frames: () => ktVectors.map((v) => v.bytes), lineBaud: 115200 },
+  { decoder: bafangDecoder, frames: () => bafangVectors.map((v) => v.bytes), lineBaud: 115200 },
   { decoder: vescDecoder, frames: () => vescVectors.map((v) => v.bytes), lineBaud: 115200 },
 ];
 

@@ -1,3 +1,5 @@
+export * as bafang from './bafang/index.js';
+export { BafangSimulator, BafangSniffer, bafangDecoder } from './bafang/index.js';
 export {
   type CrossCheckTolerances,
   crossCheck,
@@ -66,6 +68,9 @@ export { openCircuitVoltage, type PackSnapshot } from './jbd/pack-model.js';
 export { toBatterySample } from './jbd/sample.js';
 export { jbdScenarios } from './jbd/scenarios.js';
 export { JbdSimulator, type JbdSimulatorOptions, type JbdSimulatorStats } from './jbd/simulator.js';
+export * as kt from './kt/index.js';
+export { KtSimulator, KtSniffer, ktDecoder } from './kt/index.js';
+export { listenOnly } from './listen-only.js';
 export {
   type PortState,
   PortSupervisor,

@@ -1,5 +1,7 @@
+import { bafangDecoder } from '../bafang/decoder.js';
 import { dalyDecoder } from '../daly/decoder.js';
 import { jbdDecoder } from '../jbd/decoder.js';
+import { ktDecoder } from '../kt/decoder.js';
 import type { ProtocolDecoder, ProtocolName } from '../protocol.js';
 import { vescDecoder } from '../vesc/decoder.js';
 
@@ -8,6 +10,8 @@ export const DECODERS: Partial<Record<ProtocolName, ProtocolDecoder>> = {
   jbd: jbdDecoder,
   daly: dalyDecoder,
   vesc: vescDecoder,
+  kt: ktDecoder,
+  bafang: bafangDecoder,
 };
 
 export function decoderFor(name: string): ProtocolDecoder | undefined {
