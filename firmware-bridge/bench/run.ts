@@ -3,12 +3,14 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { bafangDecoder } from '../src/bafang/decoder.js';
 import { dalyDecoder } from '../src/daly/decoder.js';
+import { firmataDecoder } from '../src/firmata/decoder.js';
 import { jbdDecoder } from '../src/jbd/decoder.js';
 import { ktDecoder } from '../src/kt/decoder.js';
 import type { ProtocolDecoder } from '../src/protocol.js';
 import { vescDecoder } from '../src/vesc/decoder.js';
 import { bafangVectors } from '../test/vectors/bafang.js';
 import { responseVectors as dalyVectors } from '../test/vectors/daly.js';
+import { messageVectors as firmataVectors } from '../test/vectors/firmata.js';
 import { responseVectors as jbdVectors } from '../test/vectors/jbd.js';
 import { ktVectors } from '../test/vectors/kt.js';
 import { replyVectors as vescVectors } from '../test/vectors/vesc.js';
@@ -35,6 +37,11 @@ const CODECS: CodecBench[] = [
   { decoder: dalyDecoder, frames: () => dalyVectors.map((v) => v.bytes), lineBaud: 115200 },
   { decoder: ktDecoder, frames: () => ktVectors.map((v) => v.bytes), lineBaud: 115200 },
   { decoder: bafangDecoder, frames: () => bafangVectors.map((v) => v.bytes), lineBaud: 115200 },
+  {
+    decoder: firmataDecoder,
+    frames: () => firmataVectors.filter((v) => v.direction === 'fromBoard').map((v) => v.bytes),
+    lineBaud: 115200,
+  },
   { decoder: vescDecoder, frames: () => vescVectors.map((v) => v.bytes), lineBaud: 115200 },
 ];
 

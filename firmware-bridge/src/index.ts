@@ -22,6 +22,15 @@ export * as daly from './daly/index.js';
 export { DalyDriver, DalySimulator, dalyDecoder } from './daly/index.js';
 export { BridgeError, BridgeErrorCode, isBridgeError } from './errors.js';
 export { type EventMap, TypedEvents, type Unsubscribe } from './events.js';
+export * as firmata from './firmata/index.js';
+export {
+  type AuxBoard,
+  type AuxBoardEvents,
+  type AuxBoardOptions,
+  FirmataBoardSimulator,
+  firmataDecoder,
+  JohnnyFiveAuxBoard,
+} from './firmata/index.js';
 export type {
   CommonDiscardReason,
   FrameSplitter,

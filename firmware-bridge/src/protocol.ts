@@ -1,7 +1,7 @@
 import type { FrameSplitter } from './framing.js';
 
 /** Every wire protocol the bridge understands, by the name the CLI takes (`--protocol`). */
-export type ProtocolName = 'jbd' | 'daly' | 'vesc' | 'kt' | 'bafang' | 'nmea';
+export type ProtocolName = 'jbd' | 'daly' | 'vesc' | 'kt' | 'bafang' | 'nmea' | 'firmata';
 
 export type DecodeOutcome =
   | { ok: true; message: Record<string, unknown> }

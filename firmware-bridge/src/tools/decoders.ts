@@ -1,5 +1,6 @@
 import { bafangDecoder } from '../bafang/decoder.js';
 import { dalyDecoder } from '../daly/decoder.js';
+import { firmataDecoder } from '../firmata/decoder.js';
 import { jbdDecoder } from '../jbd/decoder.js';
 import { ktDecoder } from '../kt/decoder.js';
 import type { ProtocolDecoder, ProtocolName } from '../protocol.js';
@@ -12,6 +13,7 @@ export const DECODERS: Partial<Record<ProtocolName, ProtocolDecoder>> = {
   vesc: vescDecoder,
   kt: ktDecoder,
   bafang: bafangDecoder,
+  firmata: firmataDecoder,
 };
 
 export function decoderFor(name: string): ProtocolDecoder | undefined {
