@@ -6,6 +6,7 @@ import { dalyDecoder } from '../src/daly/decoder.js';
 import { firmataDecoder } from '../src/firmata/decoder.js';
 import { jbdDecoder } from '../src/jbd/decoder.js';
 import { ktDecoder } from '../src/kt/decoder.js';
+import { nmeaDecoder } from '../src/nmea/decoder.js';
 import type { ProtocolDecoder } from '../src/protocol.js';
 import { vescDecoder } from '../src/vesc/decoder.js';
 import { bafangVectors } from '../test/vectors/bafang.js';
@@ -13,8 +14,10 @@ import { responseVectors as dalyVectors } from '../test/vectors/daly.js';
 import { messageVectors as firmataVectors } from '../test/vectors/firmata.js';
 import { responseVectors as jbdVectors } from '../test/vectors/jbd.js';
 import { ktVectors } from '../test/vectors/kt.js';
+import { enc, sentenceVectors as nmeaVectors } from '../test/vectors/nmea.js';
 import { replyVectors as vescVectors } from '../test/vectors/vesc.js';
 import { buildStream, type CodecResult, measureDecoder } from './measure.js';
+import { runNmeaBench } from './nmea.bench.js';
 
 /**
  * `npm run bench`: decode throughput and cost per frame of every codec, printed as a table and
@@ -40,6 +43,12 @@ const CODECS: CodecBench[] = [
   {
     decoder: firmataDecoder,
     frames: () => firmataVectors.filter((v) => v.direction === 'fromBoard').map((v) => v.bytes),
+    lineBaud: 115200,
+  },
+  {
+    decoder: nmeaDecoder,
+    // Only sentences within NMEA's 82 characters: the default splitter discards the longer ones.
+    frames: () => nmeaVectors.filter((v) => v.maxLength === undefined).map((v) => enc(v.line)),
     lineBaud: 115200,
   },
   { decoder: vescDecoder, frames: () => vescVectors.map((v) => v.bytes), lineBaud: 115200 },

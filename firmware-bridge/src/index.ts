@@ -38,6 +38,8 @@ export type {
   SplitResult as AnySplitResult,
   SplitterStats,
 } from './framing.js';
+export * as gpsd from './gpsd/index.js';
+export { GpsdClient } from './gpsd/index.js';
 export {
   decodeBasicInfo,
   decodeCellVoltages,
@@ -80,6 +82,8 @@ export { JbdSimulator, type JbdSimulatorOptions, type JbdSimulatorStats } from '
 export * as kt from './kt/index.js';
 export { KtSimulator, KtSniffer, ktDecoder } from './kt/index.js';
 export { listenOnly } from './listen-only.js';
+export * as nmea from './nmea/index.js';
+export { NmeaReceiver, NmeaSimulator, nmeaDecoder } from './nmea/index.js';
 export {
   type PortState,
   PortSupervisor,

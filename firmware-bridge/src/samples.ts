@@ -107,6 +107,8 @@ export interface PositionSample {
   hdop?: number;
   /** UTC time from the satellites, ms since epoch: the clock source of a Pi without an RTC. */
   gpsTime?: number;
+  /** Set when lat/lon are repeated as 'stale' after the fix was lost: ms since they were measured. */
+  fixAgeMs?: number;
   quality?: QualityMap<Omit<PositionSample, 'quality'>>;
 }
 

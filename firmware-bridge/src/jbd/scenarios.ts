@@ -7,12 +7,32 @@ import type { JbdSimulator } from './simulator.js';
  */
 export const jbdScenarios = {
   /** Riding: a steady 12 A draw. */
-  ride: (sim: JbdSimulator): ScenarioStep[] => [{ atMs: 0, label: 'ride', apply: () => void (sim.dischargeA = 12) }],
+  ride: (sim: JbdSimulator): ScenarioStep[] => [
+    {
+      atMs: 0,
+      label: 'ride',
+      apply: () => {
+        sim.dischargeA = 12;
+      },
+    },
+  ],
 
   /** Parked: the draw drops to the Pi's own, then the BMS goes to sleep and stops answering. */
   parkThenSleep: (sim: JbdSimulator, sleepAfterMs: number): ScenarioStep[] => [
-    { atMs: 0, label: 'park', apply: () => void (sim.dischargeA = 0.3) },
-    { atMs: sleepAfterMs, label: 'sleep', apply: () => void (sim.asleep = true) },
+    {
+      atMs: 0,
+      label: 'park',
+      apply: () => {
+        sim.dischargeA = 0.3;
+      },
+    },
+    {
+      atMs: sleepAfterMs,
+      label: 'sleep',
+      apply: () => {
+        sim.asleep = true;
+      },
+    },
   ],
 
   /** At the depot: charging at 10 A after waking the BMS. */
@@ -29,9 +49,23 @@ export const jbdScenarios = {
 
   /** A fault: the BMS trips discharge over-current and opens its discharge MOSFET. */
   fault: (sim: JbdSimulator, clearAfterMs?: number): ScenarioStep[] => [
-    { atMs: 0, label: 'fault', apply: () => void (sim.protection = ['dischargeOverCurrent']) },
+    {
+      atMs: 0,
+      label: 'fault',
+      apply: () => {
+        sim.protection = ['dischargeOverCurrent'];
+      },
+    },
     ...(clearAfterMs === undefined
       ? []
-      : [{ atMs: clearAfterMs, label: 'fault cleared', apply: () => void (sim.protection = []) }]),
+      : [
+          {
+            atMs: clearAfterMs,
+            label: 'fault cleared',
+            apply: () => {
+              sim.protection = [];
+            },
+          },
+        ]),
   ],
 };

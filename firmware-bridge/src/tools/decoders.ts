@@ -3,6 +3,7 @@ import { dalyDecoder } from '../daly/decoder.js';
 import { firmataDecoder } from '../firmata/decoder.js';
 import { jbdDecoder } from '../jbd/decoder.js';
 import { ktDecoder } from '../kt/decoder.js';
+import { nmeaDecoder } from '../nmea/decoder.js';
 import type { ProtocolDecoder, ProtocolName } from '../protocol.js';
 import { vescDecoder } from '../vesc/decoder.js';
 
@@ -14,6 +15,7 @@ export const DECODERS: Partial<Record<ProtocolName, ProtocolDecoder>> = {
   kt: ktDecoder,
   bafang: bafangDecoder,
   firmata: firmataDecoder,
+  nmea: nmeaDecoder,
 };
 
 export function decoderFor(name: string): ProtocolDecoder | undefined {
