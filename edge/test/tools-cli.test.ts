@@ -2,7 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPtyPair, openSerialTransport, parseHex } from '@triporteur/firmware-bridge';
+import {
+  type BatterySample,
+  createPtyPair,
+  JbdDriver,
+  nmeaDecoder,
+  openSerialTransport,
+  parseHex,
+  StreamDecoder,
+} from '@triporteur/firmware-bridge';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
@@ -29,6 +37,14 @@ function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout:
   });
   child.stdin.end(stdin);
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 const lines = (stdout: string) =>
@@ -92,7 +108,41 @@ describe('triporteur-edge decode / capture / replay', () => {
     expect(out.every((l) => typeof l.t === 'number')).toBe(true);
   });
 
+  it('simulates a JBD BMS on a real port, answering a real driver', async () => {
+    const pty = await createPtyPair();
+    cleanups.push(() => pty.close());
+    const bench = run(['simulate', '--protocol', 'jbd', '--port', pty.a, '--scenario', 'fault', '--seconds', '3']);
+    const host = await openSerialTransport({ path: pty.b, baudRate: 9600 });
+    cleanups.push(() => host.close());
+    const driver = new JbdDriver({ transport: host, pollIntervalMs: 300, responseTimeoutMs: 300 });
+    const samples: BatterySample[] = [];
+    driver.on('sample', (s) => samples.push(s));
+    driver.start();
+    cleanups.push(() => driver.stop());
+    await until(() => samples.length >= 2, 'samples from the simulated BMS');
+    expect(samples.at(-1)?.protection).toEqual(['dischargeOverCurrent']);
+    const done = await bench;
+    expect(done.code).toBe(0);
+    expect(done.stderr).toContain('simulating jbd (fault)');
+  });
+
+  it('simulates a GPS that talks on its own, decodable as NMEA', async () => {
+    const pty = await createPtyPair();
+    cleanups.push(() => pty.close());
+    const host = await openSerialTransport({ path: pty.b, baudRate: 9600 });
+    cleanups.push(() => host.close());
+    const decoder = new StreamDecoder(nmeaDecoder);
+    const kinds: string[] = [];
+    host.onData((bytes) => {
+      for (const line of decoder.push(bytes)) if (line.type === 'message') kinds.push(String(line.message.type));
+    });
+    const bench = await run(['simulate', '--protocol', 'nmea', '--port', pty.a, '--seconds', '2.5']);
+    expect(bench.code).toBe(0);
+    expect(new Set(kinds)).toEqual(new Set(['GGA', 'RMC', 'GSA', 'VTG']));
+  });
+
   it.each([
+    [['simulate', '--protocol', 'vesc', '--port', '/dev/null', '--scenario', 'charge'], 'EDG_TOOL_INPUT'],
     [['decode', '--protocol', 'modbus'], 'EDG_TOOL_INPUT'],
     [['decode', '--protocol', 'jbd', '--hex'], 'EDG_TOOL_INPUT', 'dd 0'],
     [['decode', '--protocol', 'jbd', '/nonexistent/file'], 'EDG_TOOL_INPUT'],

@@ -105,6 +105,12 @@ export {
   type QualityMap,
   type Sample,
 } from './samples.js';
+export {
+  BENCH_SIMULATORS,
+  type BenchScenario,
+  type BenchSimulator,
+  startBenchSimulator,
+} from './simulation/bench-simulators.js';
 export { type RunningScenario, runScenario, type ScenarioStep } from './simulation/scenario.js';
 export { ManualClock } from './testing/manual-clock.js';
 export {

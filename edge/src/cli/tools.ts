@@ -1,6 +1,8 @@
 import { constants, createReadStream, createWriteStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import {
+  BENCH_SIMULATORS,
+  type BenchScenario,
   DECODERS,
   type DecodedLine,
   decoderFor,
@@ -12,6 +14,7 @@ import {
   parseCapture,
   parseHex,
   StreamDecoder,
+  startBenchSimulator,
 } from '@triporteur/firmware-bridge';
 import type { Command } from 'commander';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
@@ -81,21 +84,51 @@ export function addSerialTools(program: Command, out: NodeJS.WritableStream = pr
         bytes += chunk.length;
         file.write(formatCaptureChunk({ t: Date.now() - started, bytes: chunk }));
       });
-      await new Promise<void>((resolve) => {
-        const timer = opts.seconds === undefined ? undefined : setTimeout(resolve, opts.seconds * 1000);
-        const stop = () => {
-          if (timer) clearTimeout(timer);
-          resolve();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        transport.onError(() => stop());
-      });
+      await waitForStop(transport, opts.seconds);
       await transport.close();
       await new Promise<void>((resolve) => file.end(resolve));
       process.stderr.write(
         `captured ${bytes} bytes in ${((Date.now() - started) / 1000).toFixed(1)} s to ${opts.out}\n`,
       );
+    });
+
+  program
+    .command('simulate')
+    .description("play a device on a serial port (a technician's bench: test a Pi's cable and adapter)")
+    .requiredOption('-p, --protocol <name>', Object.keys(BENCH_SIMULATORS).join('|'))
+    .requiredOption('--port <path>', 'serial device the simulated device talks on')
+    .option('--baud <rate>', "baud rate (default: the device's usual one)", (v) => Number.parseInt(v, 10))
+    .option('--scenario <name>', 'ride|park|charge|fault|noisy (what the device supports)', 'ride')
+    .option('--seconds <n>', 'stop after this many seconds', (v) => Number.parseFloat(v))
+    .action(async (opts: { protocol: string; port: string; baud?: number; scenario: string; seconds?: number }) => {
+      const entry = Object.hasOwn(BENCH_SIMULATORS, opts.protocol)
+        ? BENCH_SIMULATORS[opts.protocol as ProtocolName]
+        : undefined;
+      // Check the request before touching the port: a typo should not depend on the cable.
+      if (!entry || !entry.scenarios.includes(opts.scenario as BenchScenario)) {
+        const known = entry ? entry.scenarios.join(', ') : Object.keys(BENCH_SIMULATORS).join(', ');
+        throw new EdgeError(
+          EdgeErrorCode.TOOL_INPUT,
+          `no ${opts.protocol} simulator with scenario "${opts.scenario}": use ${known}`,
+        );
+      }
+      const baudRate = opts.baud ?? entry.baudRate;
+      const transport = await openSerialTransport({ path: opts.port, baudRate }).catch((err: unknown) => {
+        throw new EdgeError(EdgeErrorCode.SERIAL_OPEN, `cannot open ${opts.port}: ${(err as Error).message}`, {
+          cause: err,
+        });
+      });
+      let simulator: { stop(): void };
+      try {
+        simulator = startBenchSimulator(opts.protocol, transport, opts.scenario);
+      } catch (err) {
+        await transport.close();
+        throw new EdgeError(EdgeErrorCode.TOOL_INPUT, (err as Error).message, { cause: err });
+      }
+      process.stderr.write(`simulating ${opts.protocol} (${opts.scenario}) on ${opts.port} at ${baudRate} baud\n`);
+      await waitForStop(transport, opts.seconds);
+      simulator.stop();
+      await transport.close();
     });
 
   program
@@ -116,6 +149,20 @@ export function addSerialTools(program: Command, out: NodeJS.WritableStream = pr
       for (const chunk of chunks) emit(stream.push(chunk.bytes, chunk.t));
       emit(stream.end());
     });
+}
+
+/** Runs until SIGINT/SIGTERM, the transport failing, or the optional duration. */
+function waitForStop(transport: { onError(l: (err: Error) => void): () => void }, seconds?: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = seconds === undefined ? undefined : setTimeout(resolve, seconds * 1000);
+    const stop = () => {
+      if (timer) clearTimeout(timer);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    transport.onError(() => stop());
+  });
 }
 
 function requireDecoder(name: string): ProtocolDecoder {
