@@ -1,11 +1,12 @@
-import { type Clock, systemClock, type TimerHandle } from '../clock.js';
-import { BridgeError, BridgeErrorCode, isBridgeError } from '../errors.js';
+import { type Clock, systemClock } from '../clock.js';
+import { PollingLink } from '../driver/polling-link.js';
+import { BridgeError, BridgeErrorCode } from '../errors.js';
 import { TypedEvents, type Unsubscribe } from '../events.js';
 import type { BatterySample, DeviceState } from '../samples.js';
 import type { ByteTransport } from '../transport/transport.js';
 import type { DalyLink } from './codec.js';
 import type { DalySplitDiscard } from './frame.js';
-import { DalyLinkReader } from './reader.js';
+import { type DalyInbound, DalyLinkReader } from './reader.js';
 import { type DalyCycleData, toBatterySample } from './sample.js';
 
 /**
@@ -81,20 +82,14 @@ export interface DalyDriverStats {
   missingFrames: number;
 }
 
+type CycleAnswer = Awaited<ReturnType<DalyLinkReader['readCycle']>>;
+
 export class DalyDriver {
-  private readonly clock: Clock;
-  private readonly pollIntervalMs: number;
-  private readonly offlineAfter: number;
   private readonly sampleOptions: { nominalAh: number; currentSign: 1 | -1; currentDeadbandA: number };
   private readonly events = new TypedEvents<DalyDriverEvents>();
+  private readonly link: PollingLink<DalyInbound, CycleAnswer>;
   private readonly reader: DalyLinkReader;
-  private counters = { cycles: 0, failedCycles: 0, samples: 0, currentSignMismatches: 0 };
-  private current: DeviceState = 'connecting';
-  private running = false;
-  private everAnswered = false;
-  private failedInARow = 0;
-  private timer: TimerHandle | undefined;
-  private inflight: Promise<void> = Promise.resolve();
+  private counters = { samples: 0, currentSignMismatches: 0 };
 
   constructor(options: DalyDriverOptions) {
     const currentSign = options.currentSign ?? 1;
@@ -104,30 +99,39 @@ export class DalyDriver {
     }
     const deadband = options.currentDeadbandA ?? 1;
     if (!(deadband >= 0) || !Number.isFinite(deadband)) throw invalid('currentDeadbandA', deadband, '≥ 0');
-    const link = options.link ?? 'uart';
-    if (link !== 'uart' && link !== 'rs485') throw invalid('link', link, "'uart' or 'rs485'");
-    this.clock = options.clock ?? systemClock;
-    this.pollIntervalMs = options.pollIntervalMs ?? 5000;
-    this.offlineAfter = Math.max(1, options.failedCyclesBeforeOffline ?? 2);
+    const hostLink = options.link ?? 'uart';
+    if (hostLink !== 'uart' && hostLink !== 'rs485') throw invalid('link', hostLink, "'uart' or 'rs485'");
+    const clock = options.clock ?? systemClock;
     this.sampleOptions = { nominalAh: options.nominalAh, currentSign, currentDeadbandA: deadband };
+    this.link = new PollingLink<DalyInbound, CycleAnswer>({
+      transport: options.transport,
+      clock,
+      pollIntervalMs: options.pollIntervalMs ?? 5000,
+      failedCyclesBeforeOffline: options.failedCyclesBeforeOffline,
+      device: 'BMS',
+      driver: 'Daly',
+      events: this.events,
+      onBytes: (bytes) => this.reader.onBytes(bytes),
+      poll: () => this.reader.readCycle(),
+      deliver: (answer) => this.deliver(answer),
+    });
     const responseTimeoutMs = options.responseTimeoutMs ?? 1000;
     this.reader = new DalyLinkReader({
-      transport: options.transport,
-      clock: this.clock,
-      link,
+      clock,
+      session: this.link,
+      link: hostLink,
       responseTimeoutMs,
       multiFrameTimeoutMs: options.multiFrameTimeoutMs ?? responseTimeoutMs,
       onDiscard: (discard) => this.events.emit('discard', discard),
-      onLinkError: (err) => this.events.emit('error', err),
     });
   }
 
   get state(): DeviceState {
-    return this.current;
+    return this.link.state;
   }
 
   get stats(): DalyDriverStats {
-    return { ...this.counters, ...this.reader.stats };
+    return { ...this.link.stats, ...this.counters, ...this.reader.stats };
   }
 
   on<K extends keyof DalyDriverEvents>(event: K, listener: (...args: DalyDriverEvents[K]) => void): Unsubscribe {
@@ -136,57 +140,22 @@ export class DalyDriver {
 
   /** Starts polling at once, then every pollIntervalMs. Calling it twice is harmless. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.everAnswered = false;
-    this.failedInARow = 0;
-    this.reader.attach();
-    this.setState('connecting');
-    this.inflight = this.cycle();
+    this.link.start();
   }
 
   /** Stops polling and abandons the request in flight (BRG_ABORTED, never reported). Leaves the transport open. */
-  async stop(): Promise<void> {
-    if (!this.running) {
-      this.setState('stopped');
-      return;
-    }
-    this.running = false;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.reader.detach('Daly driver stopped');
-    this.setState('stopped');
-    await this.inflight;
+  stop(): Promise<void> {
+    return this.link.stop();
   }
 
-  private async cycle(): Promise<void> {
-    const startedAt = this.clock.now();
-    this.counters.cycles++;
-    this.reader.answeredThisCycle = false;
-    let result: Awaited<ReturnType<DalyLinkReader['readCycle']>> | BridgeError;
-    try {
-      result = await this.reader.readCycle();
-    } catch (err) {
-      result = asBridgeError(err);
-    } finally {
-      this.scheduleNext(startedAt);
-    }
-    // Listeners run outside the try: a throwing listener is its author's bug, not a link failure.
-    if (!this.running) return;
-    if (this.reader.answeredThisCycle) this.everAnswered = true;
-    if (result instanceof BridgeError) {
-      this.onCycleFailed(result);
-      return;
-    }
-    this.failedInARow = 0;
-    this.setState('connected');
+  /** False when the cycle cannot make a sample: the link counts it failed, though the BMS is awake. */
+  private deliver(result: CycleAnswer): boolean {
     for (const problem of result.problems) this.events.emit('error', problem);
     for (const warning of result.warnings) this.events.emit('warning', warning);
     const { mos, status } = result.data;
     if (mos === undefined || status === undefined) {
       // It answered 0x90 but never 0x93/0x94: no honest sample can be built yet.
-      this.counters.failedCycles++;
-      return;
+      return false;
     }
     const data: DalyCycleData = { ...result.data, mos, status };
     this.events.emit('reading', data);
@@ -202,41 +171,8 @@ export class DalyDriver {
     }
     this.counters.samples++;
     this.events.emit('sample', sample);
+    return true;
   }
-
-  private onCycleFailed(err: BridgeError): void {
-    this.counters.failedCycles++;
-    if (this.reader.answeredThisCycle) {
-      this.failedInARow = 0;
-      this.setState('connected');
-      this.events.emit('error', err);
-      return;
-    }
-    if (!isBridgeError(err, BridgeErrorCode.TIMEOUT)) this.events.emit('error', err);
-    this.failedInARow++;
-    if (this.failedInARow >= this.offlineAfter) this.setState(this.everAnswered ? 'asleep' : 'silent');
-  }
-
-  private scheduleNext(startedAt: number): void {
-    if (!this.running) return;
-    const delay = Math.max(0, this.pollIntervalMs - (this.clock.now() - startedAt));
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.inflight = this.cycle();
-    }, delay);
-  }
-
-  private setState(next: DeviceState): void {
-    const previous = this.current;
-    if (previous === next) return;
-    this.current = next;
-    this.events.emit('state', next, previous);
-  }
-}
-
-function asBridgeError(err: unknown): BridgeError {
-  if (err instanceof BridgeError) return err;
-  return new BridgeError(BridgeErrorCode.PORT_CLOSED, `BMS link failed: ${String(err)}`, { cause: err });
 }
 
 function invalid(name: string, value: unknown, allowed: string): BridgeError {

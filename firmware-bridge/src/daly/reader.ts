@@ -1,8 +1,7 @@
 import type { Clock } from '../clock.js';
-import { BridgeError, BridgeErrorCode, isBridgeError } from '../errors.js';
-import type { Unsubscribe } from '../events.js';
-import type { ByteTransport } from '../transport/transport.js';
-import { Waiter, type WaitHandle } from '../waiter.js';
+import { asLinkError, type LinkSession } from '../driver/polling-link.js';
+import { type BridgeError, BridgeErrorCode, isBridgeError } from '../errors.js';
+import type { WaitHandle } from '../waiter.js';
 import {
   DalyDataId,
   type DalyKind,
@@ -25,21 +24,21 @@ import type { DalyPartialCycle, Reading } from './sample.js';
 import type { DalyAlarms, DalyMosStatus, DalyStatusInfo } from './status.js';
 
 /**
- * The request/response half of the Daly driver: one transport subscription, the splitter, the
- * Waiter, and the reads of one poll cycle. Values a cycle fails to read are repeated from the last
- * good read and marked stale.
+ * The request/response half of the Daly driver: the splitter, frame matching, and the reads of
+ * one poll cycle, over the waiter of the driver's PollingLink. Values a cycle fails to read are
+ * repeated from the last good read and marked stale.
  */
 export interface DalyLinkReaderOptions {
-  transport: ByteTransport;
   clock: Clock;
+  /** The driver's polling link: its waiter, whether it runs, and where answers are reported. */
+  session: LinkSession<DalyInbound>;
   link: DalyLink;
   responseTimeoutMs: number;
   multiFrameTimeoutMs: number;
   onDiscard: (discard: DalySplitDiscard) => void;
-  onLinkError: (err: BridgeError) => void;
 }
 
-type Inbound = DalyResponse | { kind: 'undecodable'; id: number; error: BridgeError };
+export type DalyInbound = DalyResponse | { kind: 'undecodable'; id: number; error: BridgeError };
 type SingleKind = Exclude<DalyKind, 'cellVoltages' | 'temperatures'>;
 
 interface LastValues {
@@ -57,9 +56,6 @@ const MAX_CELLS = 48;
 const MAX_SENSORS = 21;
 
 export class DalyLinkReader {
-  /** Set by any frame answering one of this cycle's requests. */
-  answeredThisCycle = false;
-  private readonly waiter: Waiter<Inbound>;
   private readonly splitter = new DalyFrameSplitter();
   private readonly counters = {
     requests: 0,
@@ -72,35 +68,13 @@ export class DalyLinkReader {
     missingFrames: 0,
   };
   private last: LastValues = {};
-  private subscriptions: Unsubscribe[] = [];
-  private active = false;
   /** Set while a frame is offered, when a multi-frame collector kept it without finishing. */
   private took = false;
 
-  constructor(private readonly options: DalyLinkReaderOptions) {
-    this.waiter = new Waiter<Inbound>(options.clock);
-  }
+  constructor(private readonly options: DalyLinkReaderOptions) {}
 
   get stats() {
     return { ...this.counters, ...this.splitter.stats };
-  }
-
-  attach(): void {
-    this.active = true;
-    const { transport, onLinkError } = this.options;
-    this.subscriptions = [
-      transport.onData((bytes) => this.onBytes(bytes)),
-      transport.onError((err) =>
-        onLinkError(new BridgeError(BridgeErrorCode.PORT_CLOSED, 'BMS link failed', { cause: err })),
-      ),
-    ];
-  }
-
-  detach(reason: string): void {
-    this.active = false;
-    this.waiter.abortAll(reason);
-    for (const unsubscribe of this.subscriptions) unsubscribe();
-    this.subscriptions = [];
   }
 
   /** One poll cycle. Only the first read (0x90) failing fails the cycle; later failures are problems. */
@@ -125,7 +99,8 @@ export class DalyLinkReader {
     return { data, problems, warnings };
   }
 
-  private onBytes(bytes: Uint8Array): void {
+  /** Every chunk from the transport, while the link runs. */
+  onBytes(bytes: Uint8Array): void {
     for (const result of this.splitter.push(bytes)) {
       if (result.type === 'discarded') {
         this.options.onDiscard(result);
@@ -136,15 +111,15 @@ export class DalyLinkReader {
         this.counters.echoes++;
         continue;
       }
-      let inbound: Inbound;
+      let inbound: DalyInbound;
       try {
         inbound = decodeResponse(result.frame);
       } catch (err) {
         this.counters.decodeErrors++;
-        inbound = { kind: 'undecodable', id: result.frame[2] ?? 0, error: asBridgeError(err) };
+        inbound = { kind: 'undecodable', id: result.frame[2] ?? 0, error: asLinkError(err, 'BMS') };
       }
       this.took = false;
-      if (this.waiter.offer(inbound) || this.took) continue;
+      if (this.options.session.waiter.offer(inbound) || this.took) continue;
       // Boards send more 0x95/0x96 frames than the counts need (all 16 behind a Bluetooth module).
       if (inbound.kind === 'cellVoltages' || inbound.kind === 'temperatures') this.counters.extraFrames++;
       else this.counters.unexpectedFrames++;
@@ -161,8 +136,8 @@ export class DalyLinkReader {
       this.last[key] = value;
       return { value, stale: false };
     } catch (err) {
-      if (!this.active || isBridgeError(err, BridgeErrorCode.ABORTED)) throw err;
-      problems.push(asBridgeError(err));
+      if (!this.options.session.running || isBridgeError(err, BridgeErrorCode.ABORTED)) throw err;
+      problems.push(asLinkError(err, 'BMS'));
       const previous = this.last[key];
       return previous === undefined ? undefined : { value: previous as NonNullable<LastValues[K]>, stale: true };
     }
@@ -183,8 +158,8 @@ export class DalyLinkReader {
     try {
       collector = await this.collect(kind, Math.ceil(items / perFrame));
     } catch (err) {
-      if (!this.active || isBridgeError(err, BridgeErrorCode.ABORTED)) throw err;
-      problems.push(asBridgeError(err));
+      if (!this.options.session.running || isBridgeError(err, BridgeErrorCode.ABORTED)) throw err;
+      problems.push(asLinkError(err, 'BMS'));
       return previous === undefined ? undefined : { value: previous, stale: true };
     }
     const values = collector
@@ -206,11 +181,11 @@ export class DalyLinkReader {
   private async collect(kind: 'cellVoltages' | 'temperatures', frames: number): Promise<FrameCollector<number[]>> {
     const id = DalyDataId[kind];
     const collector = new FrameCollector<number[]>(frames);
-    const wait = this.waiter.waitFor(
+    const wait = this.options.session.waiter.waitFor(
       (m) => {
         if (m.kind !== kind) return false;
         this.took = true;
-        this.answeredThisCycle = true;
+        this.options.session.markAnswered();
         if (m.kind === 'cellVoltages') return collector.add(m.cells.frame, m.cells.cellsV);
         return m.kind === 'temperatures' && collector.add(m.temperatures.frame, m.temperatures.temperaturesC);
       },
@@ -229,21 +204,22 @@ export class DalyLinkReader {
   private async single<K extends SingleKind>(kind: K, attempts = 1): Promise<Extract<DalyResponse, { kind: K }>> {
     const id = DalyDataId[kind];
     for (let attempt = 1; ; attempt++) {
-      const wait = this.waiter.waitFor((m) => m.id === id, this.options.responseTimeoutMs, `Daly read 0x${hex(id)}`);
-      let answer: Inbound;
+      const { waiter } = this.options.session;
+      const wait = waiter.waitFor((m) => m.id === id, this.options.responseTimeoutMs, `Daly read 0x${hex(id)}`);
+      let answer: DalyInbound;
       try {
         answer = await this.send(id, wait);
       } catch (err) {
         if (isBridgeError(err, BridgeErrorCode.TIMEOUT)) {
           this.counters.timeouts++;
-          if (attempt < attempts && this.active) {
+          if (attempt < attempts && this.options.session.running) {
             this.counters.retries++;
             continue;
           }
         }
         throw err;
       }
-      this.answeredThisCycle = true;
+      this.options.session.markAnswered();
       if (answer.kind === 'undecodable') throw answer.error;
       // Matched on the id, and decodeResponse picks the kind from the id.
       return answer as Extract<DalyResponse, { kind: K }>;
@@ -251,29 +227,14 @@ export class DalyLinkReader {
   }
 
   /** Writes one read after its wait is in place, so a fast answer finds it. */
-  private async send(id: number, wait: WaitHandle<Inbound>): Promise<Inbound> {
+  private send(id: number, wait: WaitHandle<DalyInbound>): Promise<DalyInbound> {
     this.counters.requests++;
-    // Not awaited on its own: a write that never drains must still end in BRG_TIMEOUT.
-    let writeError: unknown;
-    this.options.transport.write(encodeReadRequest(id, this.options.link)).catch((err: unknown) => {
-      writeError = err;
-      wait.cancel();
-    });
-    try {
-      return await wait.promise;
-    } catch (err) {
-      throw writeError ?? err;
-    }
+    return this.options.session.send(encodeReadRequest(id, this.options.link), wait);
   }
 }
 
 function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function asBridgeError(err: unknown): BridgeError {
-  if (err instanceof BridgeError) return err;
-  return new BridgeError(BridgeErrorCode.PORT_CLOSED, `BMS link failed: ${String(err)}`, { cause: err });
 }
 
 function hex(value: number): string {

@@ -1,9 +1,9 @@
-import { type Clock, systemClock, type TimerHandle } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
+import { asLinkError, PollingLink } from '../driver/polling-link.js';
 import { BridgeError, BridgeErrorCode, isBridgeError } from '../errors.js';
 import { TypedEvents, type Unsubscribe } from '../events.js';
 import type { BatterySample, DeviceState } from '../samples.js';
 import type { ByteTransport } from '../transport/transport.js';
-import { Waiter } from '../waiter.js';
 import {
   decodeResponse,
   encodeReadRequest,
@@ -59,20 +59,16 @@ export interface JbdDriverStats {
 }
 
 type Inbound = JbdResponse | { kind: 'undecodable'; register: number; error: BridgeError };
+type CycleAnswer = { sample: BatterySample; cellsError?: BridgeError };
 
 export class JbdDriver {
-  private readonly transport: ByteTransport;
   private readonly clock: Clock;
-  private readonly pollIntervalMs: number;
   private readonly responseTimeoutMs: number;
   private readonly readCells: boolean;
-  private readonly offlineAfter: number;
   private readonly events = new TypedEvents<JbdDriverEvents>();
-  private readonly waiter: Waiter<Inbound>;
+  private readonly link: PollingLink<Inbound, CycleAnswer>;
   private readonly splitter = new JbdFrameSplitter({ direction: 'response' });
   private readonly counters = {
-    cycles: 0,
-    failedCycles: 0,
     samples: 0,
     requests: 0,
     retries: 0,
@@ -82,31 +78,31 @@ export class JbdDriver {
     unexpectedFrames: 0,
     echoes: 0,
   };
-  private current: DeviceState = 'connecting';
-  private running = false;
-  private everAnswered = false;
-  private answeredThisCycle = false;
-  private failedInARow = 0;
-  private timer: TimerHandle | undefined;
-  private inflight: Promise<void> = Promise.resolve();
-  private subscriptions: Unsubscribe[] = [];
 
   constructor(options: JbdDriverOptions) {
-    this.transport = options.transport;
     this.clock = options.clock ?? systemClock;
-    this.pollIntervalMs = options.pollIntervalMs ?? 5000;
     this.responseTimeoutMs = options.responseTimeoutMs ?? 1000;
     this.readCells = options.readCells ?? true;
-    this.offlineAfter = Math.max(1, options.failedCyclesBeforeOffline ?? 2);
-    this.waiter = new Waiter<Inbound>(this.clock);
+    this.link = new PollingLink<Inbound, CycleAnswer>({
+      transport: options.transport,
+      clock: this.clock,
+      pollIntervalMs: options.pollIntervalMs ?? 5000,
+      failedCyclesBeforeOffline: options.failedCyclesBeforeOffline,
+      device: 'BMS',
+      driver: 'JBD',
+      events: this.events,
+      onBytes: (bytes) => this.onBytes(bytes),
+      poll: () => this.poll(),
+      deliver: (answer) => this.deliver(answer),
+    });
   }
 
   get state(): DeviceState {
-    return this.current;
+    return this.link.state;
   }
 
   get stats(): JbdDriverStats {
-    return { ...this.counters, ...this.splitter.stats };
+    return { ...this.link.stats, ...this.counters, ...this.splitter.stats };
   }
 
   on<K extends keyof JbdDriverEvents>(event: K, listener: (...args: JbdDriverEvents[K]) => void): Unsubscribe {
@@ -115,34 +111,12 @@ export class JbdDriver {
 
   /** Starts polling at once, then every pollIntervalMs. Calling it twice is harmless. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.everAnswered = false;
-    this.failedInARow = 0;
-    this.subscriptions = [
-      this.transport.onData((bytes) => this.onBytes(bytes)),
-      this.transport.onError((err) =>
-        this.events.emit('error', new BridgeError(BridgeErrorCode.PORT_CLOSED, 'BMS link failed', { cause: err })),
-      ),
-    ];
-    this.setState('connecting');
-    this.inflight = this.cycle();
+    this.link.start();
   }
 
   /** Stops polling and abandons the request in flight (BRG_ABORTED, never reported). Leaves the transport open. */
-  async stop(): Promise<void> {
-    if (!this.running) {
-      this.setState('stopped');
-      return;
-    }
-    this.running = false;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.waiter.abortAll('JBD driver stopped');
-    for (const unsubscribe of this.subscriptions) unsubscribe();
-    this.subscriptions = [];
-    this.setState('stopped');
-    await this.inflight;
+  stop(): Promise<void> {
+    return this.link.stop();
   }
 
   private onBytes(bytes: Uint8Array): void {
@@ -161,38 +135,20 @@ export class JbdDriver {
         inbound = decodeResponse(result.frame);
       } catch (err) {
         this.counters.decodeErrors++;
-        inbound = { kind: 'undecodable', register, error: asBridgeError(err) };
+        inbound = { kind: 'undecodable', register, error: asLinkError(err, 'BMS') };
       }
-      if (!this.waiter.offer(inbound)) this.counters.unexpectedFrames++;
+      if (!this.link.waiter.offer(inbound)) this.counters.unexpectedFrames++;
     }
   }
 
-  private async cycle(): Promise<void> {
-    const startedAt = this.clock.now();
-    this.counters.cycles++;
-    this.answeredThisCycle = false;
-    let result: { sample: BatterySample; cellsError?: BridgeError } | BridgeError;
-    try {
-      result = await this.poll();
-    } catch (err) {
-      result = asBridgeError(err);
-    } finally {
-      this.scheduleNext(startedAt);
-    }
-    // Listeners run outside the try: a throwing listener is its author's bug, not a link failure.
-    if (!this.running) return;
-    if (result instanceof BridgeError) {
-      this.onCycleFailed(result);
-      return;
-    }
-    this.failedInARow = 0;
-    this.setState('connected');
-    if (result.cellsError !== undefined) this.events.emit('error', result.cellsError);
+  private deliver({ sample, cellsError }: CycleAnswer): boolean {
+    if (cellsError !== undefined) this.events.emit('error', cellsError);
     this.counters.samples++;
-    this.events.emit('sample', result.sample);
+    this.events.emit('sample', sample);
+    return true;
   }
 
-  private async poll(): Promise<{ sample: BatterySample; cellsError?: BridgeError }> {
+  private async poll(): Promise<CycleAnswer> {
     const { info } = await this.read(JbdRegister.basicInfo, 'basicInfo');
     if (!this.readCells) return { sample: toBatterySample(info, undefined, this.clock.now()) };
     try {
@@ -200,31 +156,8 @@ export class JbdDriver {
       return { sample: toBatterySample(info, cellsV, this.clock.now()) };
     } catch (err) {
       // The BMS is awake (it just answered 0x03): still worth a sample, without cells.
-      return { sample: toBatterySample(info, undefined, this.clock.now()), cellsError: asBridgeError(err) };
+      return { sample: toBatterySample(info, undefined, this.clock.now()), cellsError: asLinkError(err, 'BMS') };
     }
-  }
-
-  private onCycleFailed(err: BridgeError): void {
-    this.counters.failedCycles++;
-    if (this.answeredThisCycle) {
-      // It answered, just not usefully (status 0x80, short payload): awake, but say why.
-      this.failedInARow = 0;
-      this.setState('connected');
-      this.events.emit('error', err);
-      return;
-    }
-    if (!isBridgeError(err, BridgeErrorCode.TIMEOUT)) this.events.emit('error', err);
-    this.failedInARow++;
-    if (this.failedInARow >= this.offlineAfter) this.setState(this.everAnswered ? 'asleep' : 'silent');
-  }
-
-  private scheduleNext(startedAt: number): void {
-    if (!this.running) return;
-    const delay = Math.max(0, this.pollIntervalMs - (this.clock.now() - startedAt));
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.inflight = this.cycle();
-    }, delay);
   }
 
   /** One register read; a timeout is retried once at once, since a waking BMS drops the first request. */
@@ -239,15 +172,14 @@ export class JbdDriver {
       } catch (err) {
         if (isBridgeError(err, BridgeErrorCode.TIMEOUT)) {
           this.counters.timeouts++;
-          if (attempt === 1 && this.running) {
+          if (attempt === 1 && this.link.running) {
             this.counters.retries++;
             continue;
           }
         }
         throw err;
       }
-      this.everAnswered = true;
-      this.answeredThisCycle = true;
+      this.link.markAnswered();
       if (answer.kind === kind) return answer as Extract<JbdResponse, { kind: K }>;
       if (answer.kind === 'undecodable') throw answer.error;
       this.counters.deviceErrors++;
@@ -261,36 +193,14 @@ export class JbdDriver {
 
   private async exchange(register: number): Promise<Inbound> {
     // Wait first, then write: a fast answer must find its waiter already in place.
-    const wait = this.waiter.waitFor(
+    const wait = this.link.waiter.waitFor(
       (m) => m.register === register,
       this.responseTimeoutMs,
       `JBD read 0x${hex(register)}`,
     );
     this.counters.requests++;
-    // Not awaited on its own: a write that never drains must still end in BRG_TIMEOUT.
-    let writeError: unknown;
-    this.transport.write(encodeReadRequest(register)).catch((err: unknown) => {
-      writeError = err;
-      wait.cancel();
-    });
-    try {
-      return await wait.promise;
-    } catch (err) {
-      throw writeError ?? err;
-    }
+    return this.link.send(encodeReadRequest(register), wait);
   }
-
-  private setState(next: DeviceState): void {
-    const previous = this.current;
-    if (previous === next) return;
-    this.current = next;
-    this.events.emit('state', next, previous);
-  }
-}
-
-function asBridgeError(err: unknown): BridgeError {
-  if (err instanceof BridgeError) return err;
-  return new BridgeError(BridgeErrorCode.PORT_CLOSED, `BMS link failed: ${String(err)}`, { cause: err });
 }
 
 function hex(value: number): string {

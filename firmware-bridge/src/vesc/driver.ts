@@ -1,9 +1,8 @@
-import { type Clock, systemClock, type TimerHandle } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
+import { asLinkError, PollingLink } from '../driver/polling-link.js';
 import { BridgeError, BridgeErrorCode, isBridgeError } from '../errors.js';
 import { TypedEvents, type Unsubscribe } from '../events.js';
 import type { DeviceState } from '../samples.js';
-import type { ByteTransport } from '../transport/transport.js';
-import { Waiter } from '../waiter.js';
 import {
   decodeReply,
   encodeFwVersionRequest,
@@ -35,6 +34,7 @@ export {
 
 type Inbound = VescReply | { kind: 'undecodable'; command: number; error: BridgeError };
 type Wanted = 'fwVersion' | 'values' | 'selectiveValues';
+type CycleAnswer = { values: VescValues; firmware?: VescFwVersion };
 
 const COMMAND_OF: Record<Wanted, number> = {
   fwVersion: VescCommand.fwVersion,
@@ -48,21 +48,16 @@ const COMMAND_OF: Record<Wanted, number> = {
  * MotorSample per answer, explicit link state, every discarded byte reported. Timers only through the Clock.
  */
 export class VescDriver {
-  private readonly transport: ByteTransport;
   private readonly clock: Clock;
   private readonly geometry: VescGeometry;
-  private readonly pollIntervalMs: number;
   private readonly responseTimeoutMs: number;
   private readonly mask: number;
   private readonly requestKind: 'selective' | 'full';
-  private readonly offlineAfter: number;
   private readonly ownRequests: Uint8Array[];
   private readonly events = new TypedEvents<VescDriverEvents>();
-  private readonly waiter: Waiter<Inbound>;
+  private readonly link: PollingLink<Inbound, CycleAnswer>;
   private readonly splitter = new VescFrameSplitter();
   private readonly counters = {
-    cycles: 0,
-    failedCycles: 0,
     samples: 0,
     requests: 0,
     timeouts: 0,
@@ -71,15 +66,7 @@ export class VescDriver {
     unexpectedFrames: 0,
     echoes: 0,
   };
-  private current: DeviceState = 'connecting';
   private fw: VescFwVersion | undefined;
-  private running = false;
-  private everAnswered = false;
-  private answeredThisCycle = false;
-  private failedInARow = 0;
-  private timer: TimerHandle | undefined;
-  private inflight: Promise<void> = Promise.resolve();
-  private subscriptions: Unsubscribe[] = [];
 
   constructor(options: VescDriverOptions) {
     const { motorPolePairs, gearRatio, wheelCircumferenceM } = options;
@@ -90,20 +77,32 @@ export class VescDriver {
     if (!Number.isInteger(mask) || mask < 0 || mask > 0xffff_ffff) {
       throw new BridgeError(BridgeErrorCode.OPTION_INVALID, `mask = ${mask} is not a 32-bit field mask`);
     }
-    this.transport = options.transport;
     this.clock = options.clock ?? systemClock;
-    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.responseTimeoutMs = options.responseTimeoutMs ?? 500;
     // Without the fault code a sample would claim 'none' without knowing.
     this.mask = (mask | FAULT_BIT) >>> 0;
     this.requestKind = options.request ?? 'selective';
-    this.offlineAfter = Math.max(1, options.failedCyclesBeforeOffline ?? 2);
     this.ownRequests = [encodeFwVersionRequest(), encodeGetValuesRequest(), encodeGetValuesSelectiveRequest(this.mask)];
-    this.waiter = new Waiter<Inbound>(this.clock);
+    this.link = new PollingLink<Inbound, CycleAnswer>({
+      transport: options.transport,
+      clock: this.clock,
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
+      failedCyclesBeforeOffline: options.failedCyclesBeforeOffline,
+      device: 'VESC',
+      driver: 'VESC',
+      events: this.events,
+      onBytes: (bytes) => this.onBytes(bytes),
+      poll: () => this.poll(),
+      deliver: (answer) => this.deliver(answer),
+      // Whoever answers next may be another controller, or the same one with new firmware.
+      forgetDevice: () => {
+        this.fw = undefined;
+      },
+    });
   }
 
   get state(): DeviceState {
-    return this.current;
+    return this.link.state;
   }
 
   /** The controller's FW_VERSION answer on this connection; undefined until read, and again once it goes quiet. */
@@ -112,7 +111,7 @@ export class VescDriver {
   }
 
   get stats(): VescDriverStats {
-    return { ...this.counters, ...this.splitter.stats };
+    return { ...this.link.stats, ...this.counters, ...this.splitter.stats };
   }
 
   on<K extends keyof VescDriverEvents>(event: K, listener: (...args: VescDriverEvents[K]) => void): Unsubscribe {
@@ -121,35 +120,12 @@ export class VescDriver {
 
   /** Starts polling at once, then every pollIntervalMs. Calling it twice is harmless. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.everAnswered = false;
-    this.failedInARow = 0;
-    this.fw = undefined;
-    this.subscriptions = [
-      this.transport.onData((bytes) => this.onBytes(bytes)),
-      this.transport.onError((err) =>
-        this.events.emit('error', new BridgeError(BridgeErrorCode.PORT_CLOSED, 'VESC link failed', { cause: err })),
-      ),
-    ];
-    this.setState('connecting');
-    this.inflight = this.cycle();
+    this.link.start();
   }
 
   /** Stops polling and abandons the request in flight (BRG_ABORTED, never reported). Leaves the transport open. */
-  async stop(): Promise<void> {
-    if (!this.running) {
-      this.setState('stopped');
-      return;
-    }
-    this.running = false;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.waiter.abortAll('VESC driver stopped');
-    for (const unsubscribe of this.subscriptions) unsubscribe();
-    this.subscriptions = [];
-    this.setState('stopped');
-    await this.inflight;
+  stop(): Promise<void> {
+    return this.link.stop();
   }
 
   private onBytes(bytes: Uint8Array): void {
@@ -167,43 +143,25 @@ export class VescDriver {
       try {
         inbound = decodeReply(frame, { expectedMask: this.mask });
       } catch (err) {
-        const error = asBridgeError(err);
+        const error = asLinkError(err, 'VESC');
         this.counters.decodeErrors++;
         if (isBridgeError(error, BridgeErrorCode.MASK_MISMATCH)) this.counters.maskMismatches++;
         inbound = { kind: 'undecodable', command: frame[frame[0] === 0x02 ? 2 : 3] ?? 0, error };
       }
-      if (!this.waiter.offer(inbound)) this.counters.unexpectedFrames++;
+      if (!this.link.waiter.offer(inbound)) this.counters.unexpectedFrames++;
     }
   }
 
-  private async cycle(): Promise<void> {
-    const startedAt = this.clock.now();
-    this.counters.cycles++;
-    this.answeredThisCycle = false;
-    let result: { values: VescValues; firmware?: VescFwVersion } | BridgeError;
-    try {
-      result = await this.poll();
-    } catch (err) {
-      result = asBridgeError(err);
-    } finally {
-      this.scheduleNext(startedAt);
-    }
-    // Listeners run outside the try: a throwing listener is its author's bug, not a link failure.
-    if (!this.running) return;
-    if (result instanceof BridgeError) {
-      this.onCycleFailed(result);
-      return;
-    }
-    this.failedInARow = 0;
-    this.setState('connected');
-    if (result.firmware !== undefined) this.events.emit('firmware', result.firmware);
+  private deliver(answer: CycleAnswer): boolean {
+    if (answer.firmware !== undefined) this.events.emit('firmware', answer.firmware);
     const at = this.clock.now();
     this.counters.samples++;
-    this.events.emit('values', result.values, at);
-    this.events.emit('sample', toMotorSample(result.values, this.geometry, at));
+    this.events.emit('values', answer.values, at);
+    this.events.emit('sample', toMotorSample(answer.values, this.geometry, at));
+    return true;
   }
 
-  private async poll(): Promise<{ values: VescValues; firmware?: VescFwVersion }> {
+  private async poll(): Promise<CycleAnswer> {
     let firmware: VescFwVersion | undefined;
     if (this.fw === undefined) {
       const reply = await this.exchange(encodeFwVersionRequest(), 'fwVersion');
@@ -227,74 +185,28 @@ export class VescDriver {
     return firmware === undefined ? { values: reply.values } : { values: reply.values, firmware };
   }
 
-  private onCycleFailed(err: BridgeError): void {
-    this.counters.failedCycles++;
-    if (this.answeredThisCycle) {
-      // It answered, just not usefully (wrong mask, short payload, old firmware): awake, but say why.
-      this.failedInARow = 0;
-      this.setState('connected');
-      this.events.emit('error', err);
-      return;
-    }
-    if (!isBridgeError(err, BridgeErrorCode.TIMEOUT)) this.events.emit('error', err);
-    this.failedInARow++;
-    if (this.failedInARow >= this.offlineAfter) {
-      // Whoever answers next may be another controller, or the same one with new firmware.
-      this.fw = undefined;
-      this.setState(this.everAnswered ? 'asleep' : 'silent');
-    }
-  }
-
-  private scheduleNext(startedAt: number): void {
-    if (!this.running) return;
-    const delay = Math.max(0, this.pollIntervalMs - (this.clock.now() - startedAt));
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.inflight = this.cycle();
-    }, delay);
-  }
-
   private async exchange<K extends Wanted>(request: Uint8Array, kind: K): Promise<Extract<VescReply, { kind: K }>> {
     const command = COMMAND_OF[kind];
     // Wait first, then write: a fast answer must find its waiter already in place.
-    const wait = this.waiter.waitFor(
+    const wait = this.link.waiter.waitFor(
       (m) => (m.kind === 'undecodable' ? m.command === command : m.kind === kind),
       this.responseTimeoutMs,
       `VESC command ${command}`,
     );
     this.counters.requests++;
-    // Not awaited on its own: a write that never drains must still end in BRG_TIMEOUT.
-    let writeError: unknown;
-    this.transport.write(request).catch((err: unknown) => {
-      writeError = err;
-      wait.cancel();
-    });
     let answer: Inbound;
     try {
-      answer = await wait.promise;
+      answer = await this.link.send(request, wait);
     } catch (err) {
       if (isBridgeError(err, BridgeErrorCode.TIMEOUT)) this.counters.timeouts++;
-      throw writeError ?? err;
+      throw err;
     }
-    this.everAnswered = true;
-    this.answeredThisCycle = true;
+    this.link.markAnswered();
     if (answer.kind === 'undecodable') throw answer.error;
     return answer as Extract<VescReply, { kind: K }>;
-  }
-
-  private setState(next: DeviceState): void {
-    const previous = this.current;
-    if (previous === next) return;
-    this.current = next;
-    this.events.emit('state', next, previous);
   }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-function asBridgeError(err: unknown): BridgeError {
-  if (err instanceof BridgeError) return err;
-  return new BridgeError(BridgeErrorCode.PORT_CLOSED, `VESC link failed: ${String(err)}`, { cause: err });
 }
