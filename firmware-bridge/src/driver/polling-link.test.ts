@@ -219,6 +219,20 @@ describe('PollingLink', () => {
     await link.stop();
   });
 
+  it('keeps one polling loop when start() follows a stop() that was not awaited', async () => {
+    const { link, seen, run } = harness(['quiet', 'answer', 'answer', 'answer', 'answer']);
+    link.start();
+    await run(0);
+    // The first cycle is still waiting for its read when the driver is restarted.
+    void link.stop();
+    link.start();
+    await run(20_000);
+    const starts = seen.cycleStarts.map((at) => at - (seen.cycleStarts[0] ?? 0));
+    // Old cycle at 0, then the new loop alone: at 0 and every 5 s. A second loop would double these.
+    expect(starts).toEqual([0, 0, 5000, 10_000, 15_000, 20_000]);
+    await link.stop();
+  });
+
   it("send() settles with the answer, the write error, or the wait's timeout", async () => {
     const { link, clock } = harness([]);
     const answered = link.waiter.waitFor((m) => m === 'pong', READ_TIMEOUT_MS, 'ping');

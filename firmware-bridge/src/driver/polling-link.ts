@@ -77,6 +77,8 @@ export class PollingLink<Inbound, Answer> implements LinkSession<Inbound> {
   private failedInARow = 0;
   private timer: TimerHandle | undefined;
   private inflight: Promise<void> = Promise.resolve();
+  /** Bumped by every start(): a cycle from before a stop()/start() pair must not schedule a second loop. */
+  private generation = 0;
   private subscriptions: Unsubscribe[] = [];
 
   constructor(private readonly options: PollingLinkOptions<Answer>) {
@@ -123,6 +125,7 @@ export class PollingLink<Inbound, Answer> implements LinkSession<Inbound> {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.generation++;
     this.everAnswered = false;
     this.failedInARow = 0;
     this.options.forgetDevice?.();
@@ -154,6 +157,8 @@ export class PollingLink<Inbound, Answer> implements LinkSession<Inbound> {
   }
 
   private async cycle(): Promise<void> {
+    const generation = this.generation;
+    const current = () => this.started && generation === this.generation;
     const startedAt = this.options.clock.now();
     this.counters.cycles++;
     this.answeredThisCycle = false;
@@ -163,10 +168,10 @@ export class PollingLink<Inbound, Answer> implements LinkSession<Inbound> {
     } catch (err) {
       outcome = { ok: false, error: asLinkError(err, this.options.device) };
     } finally {
-      this.scheduleNext(startedAt);
+      if (current()) this.scheduleNext(startedAt);
     }
     // Listeners run outside the try: a throwing listener is its author's bug, not a link failure.
-    if (!this.started) return;
+    if (!current()) return;
     if (!outcome.ok) {
       this.onCycleFailed(outcome.error);
       return;
