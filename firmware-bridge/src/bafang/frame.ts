@@ -6,6 +6,7 @@ import type {
   SplitFrame,
   SplitterStats,
 } from '../framing.js';
+import { BufferedSplitter } from '../framing-buffer.js';
 import { BAFANG_READ, BAFANG_READS, BAFANG_WRITE, BAFANG_WRITES } from './codec.js';
 
 /**
@@ -34,58 +35,32 @@ type Verdict =
 
 const isStart = (b: number | undefined) => b === BAFANG_READ || b === BAFANG_WRITE;
 
-export class BafangFrameSplitter implements FrameSplitter<BafangDiscardReason> {
-  private pending = new Uint8Array(0);
-  private readonly counters: BafangSplitterStats = {
-    frames: 0,
-    discardedBytes: 0,
-    discardEvents: 0,
-    exchanges: 0,
-    writes: 0,
-    unanswered: 0,
-  };
+/** Which BafangSplitterStats counter each kind of frame bumps. */
+const COUNTER = { exchange: 'exchanges', write: 'writes', unanswered: 'unanswered' } as const;
 
-  get stats(): BafangSplitterStats {
-    return { ...this.counters };
+export class BafangFrameSplitter
+  extends BufferedSplitter<BafangDiscardReason, BafangSplitterStats>
+  implements FrameSplitter<BafangDiscardReason>
+{
+  constructor() {
+    super({ exchanges: 0, writes: 0, unanswered: 0 });
   }
 
-  get pendingBytes(): number {
-    return this.pending.length;
-  }
-
-  push(bytes: Uint8Array): BafangSplitResult[] {
-    const buf = concat(this.pending, bytes);
-    const out: BafangSplitResult[] = [];
-    let garbageFrom = 0;
+  protected scan(buf: Uint8Array): number {
     let at = 0;
     while (at < buf.length) {
       const verdict = judge(buf, at, false);
       if (verdict.kind === 'wait') break;
       if (verdict.kind === 'none') {
         at++;
-        continue;
-      }
-      this.discard(out, buf.subarray(garbageFrom, at), 'garbage');
-      if (verdict.kind === 'unknown-opcode' || verdict.kind === 'bad-checksum') {
-        this.discard(out, buf.subarray(at, at + verdict.length), verdict.kind);
+      } else if (verdict.kind === 'unknown-opcode' || verdict.kind === 'bad-checksum') {
+        at = this.buffer.discard(at, at + verdict.length, verdict.kind);
       } else {
-        out.push({ type: 'frame', frame: buf.slice(at, at + verdict.length) });
-        this.counters.frames++;
-        this.counters[verdict.kind === 'exchange' ? 'exchanges' : verdict.kind === 'write' ? 'writes' : 'unanswered']++;
+        at = this.buffer.frame(at, at + verdict.length);
+        this.buffer.counters[COUNTER[verdict.kind]]++;
       }
-      at += verdict.length;
-      garbageFrom = at;
     }
-    this.discard(out, buf.subarray(garbageFrom, at), 'garbage');
-    this.pending = buf.slice(at);
-    return out;
-  }
-
-  private discard(out: BafangSplitResult[], bytes: Uint8Array, reason: BafangDiscardReason): void {
-    if (bytes.length === 0) return;
-    out.push({ type: 'discarded', bytes: bytes.slice(), reason });
-    this.counters.discardEvents++;
-    this.counters.discardedBytes += bytes.length;
+    return at;
   }
 }
 
@@ -132,12 +107,4 @@ function judge(buf: Uint8Array, at: number, nested: boolean): Verdict {
 function nextStart(buf: Uint8Array, from: number, to: number): number {
   for (let i = from; i < to; i++) if (isStart(buf[i])) return i;
   return to;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }

@@ -1,5 +1,6 @@
-import { type Clock, systemClock, type TimerHandle } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { BridgeError, BridgeErrorCode } from '../errors.js';
+import { LineEmitter } from '../simulation/emitter.js';
 import type { ByteTransport } from '../transport/transport.js';
 import { type BafangMessage, encodeBafangFrame, encodeSpeedLimit } from './codec.js';
 
@@ -47,32 +48,33 @@ export class BafangSimulator {
   /** False makes the controller ignore the polls, as a dead or unpowered one would. */
   controllerAnswers = true;
   readonly scenario: BafangScenario;
-  private readonly transport: ByteTransport;
-  private readonly clock: Clock;
-  private readonly intervalMs: number;
   private readonly circumferenceM: number;
-  private readonly sleepAfterMs: number;
-  private readonly noiseMax: number;
-  private readonly random: () => number;
-  private readonly counters = { requests: 0, replies: 0, writes: 0, noiseBytes: 0, writeErrors: 0 };
+  private readonly line: LineEmitter<'requests' | 'replies' | 'writes'>;
   private level = 2;
   private next = 0;
-  private on = true;
-  private running = false;
-  private startedAt = 0;
-  private timer: TimerHandle | undefined;
 
   constructor(options: BafangSimulatorOptions) {
-    this.transport = options.transport;
-    this.clock = options.clock ?? systemClock;
     this.scenario = options.scenario ?? 'ride';
-    this.intervalMs = options.intervalMs ?? 100;
+    const intervalMs = options.intervalMs ?? 100;
     this.circumferenceM = options.wheelCircumferenceM ?? 2.0625;
-    if (!(this.intervalMs > 0)) throw invalid('intervalMs', this.intervalMs);
+    if (!(intervalMs > 0)) throw invalid('intervalMs', intervalMs);
     if (!(this.circumferenceM > 0)) throw invalid('wheelCircumferenceM', this.circumferenceM);
-    this.sleepAfterMs = options.sleepAfterMs ?? 10_000;
-    this.noiseMax = options.noiseBytes ?? 4;
-    this.random = mulberry32(options.seed ?? 1);
+    this.line = new LineEmitter({
+      transport: options.transport,
+      clock: options.clock ?? systemClock,
+      intervalMs,
+      counters: ['requests', 'replies', 'writes'],
+      tick: () => this.tick(),
+      // At power-on, and again when switched back on, the display sends its settings.
+      onWake: () => this.sendSettings(),
+      sleepAfterMs: this.scenario === 'park' ? (options.sleepAfterMs ?? 10_000) : undefined,
+      // Noise only before the display's bytes: the controller answers at once, and noise inside an
+      // exchange would just turn it into an unanswered request, which the tests cover separately.
+      noise:
+        this.scenario === 'noisy'
+          ? { seed: options.seed ?? 1, maxBytes: options.noiseBytes ?? 4, except: ['replies'] }
+          : undefined,
+    });
     const riding = this.scenario === 'ride' || this.scenario === 'noisy';
     this.speedKmh = riding ? 20 : 0;
     this.currentA = riding ? 8 : 0;
@@ -80,20 +82,15 @@ export class BafangSimulator {
   }
 
   get stats(): BafangSimulatorStats {
-    return { ...this.counters };
+    return this.line.stats;
   }
 
   get displayOn(): boolean {
-    return this.on;
+    return this.line.displayOn;
   }
 
   set displayOn(value: boolean) {
-    const wake = value && !this.on;
-    this.on = value;
-    if (!wake || !this.running) return;
-    this.startedAt = this.clock.now();
-    this.sendSettings();
-    if (this.timer === undefined) this.schedule(0);
+    this.line.displayOn = value;
   }
 
   /** Assist level 0–5 as a 5-level display sends it; changing it sends 16 0B at once. */
@@ -104,7 +101,9 @@ export class BafangSimulator {
   set assistLevel(level: number) {
     if (!Number.isInteger(level) || level < 0 || level > 5) throw invalid('assistLevel', level);
     this.level = level;
-    if (this.running && this.on) this.write({ direction: 'write', kind: 'assistLevel', ...assist(level) }, 'writes');
+    if (this.line.running && this.line.displayOn) {
+      this.write({ direction: 'write', kind: 'assistLevel', ...assist(level) }, 'writes');
+    }
   }
 
   /** The wheel rpm the controller reports for the current speed. */
@@ -113,35 +112,19 @@ export class BafangSimulator {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.startedAt = this.clock.now();
-    this.sendSettings();
-    this.schedule(0);
+    this.line.start();
   }
 
   stop(): void {
-    this.running = false;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private schedule(delay: number): void {
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.tick();
-    }, delay);
+    this.line.stop();
   }
 
   private tick(): void {
-    if (this.scenario === 'park' && this.clock.now() - this.startedAt >= this.sleepAfterMs) this.on = false;
-    if (!this.on) return;
     const poll = ROUND[this.next % ROUND.length] ?? 'status';
     this.next++;
     const exchange = encodeBafangFrame(this.reply(poll));
-    this.send(exchange.subarray(0, 2), 'requests');
-    if (this.controllerAnswers) this.send(exchange.subarray(2), 'replies');
-    this.schedule(this.intervalMs);
+    this.line.send(exchange.subarray(0, 2), 'requests');
+    if (this.controllerAnswers) this.line.send(exchange.subarray(2), 'replies');
   }
 
   private reply(poll: Poll): BafangMessage {
@@ -174,34 +157,11 @@ export class BafangSimulator {
     this.write({ direction: 'write', kind: 'assistLevel', ...assist(this.level) }, 'writes');
     this.write({ direction: 'write', kind: 'lights', on: this.lights }, 'writes');
     // 25 km/h as a wheel rpm limit, the reading bbs-fw gives the 16 1F value.
-    this.send(encodeSpeedLimit(Math.round(25_000 / 60 / this.circumferenceM)), 'writes');
+    this.line.send(encodeSpeedLimit(Math.round(25_000 / 60 / this.circumferenceM)), 'writes');
   }
 
   private write(message: BafangMessage, counter: 'writes'): void {
-    this.send(encodeBafangFrame(message), counter);
-  }
-
-  private send(frame: Uint8Array, counter: 'requests' | 'replies' | 'writes'): void {
-    let bytes = frame;
-    // Noise only before the display's bytes: the controller answers at once, and noise inside an
-    // exchange would just turn it into an unanswered request, which the tests cover separately.
-    if (this.scenario === 'noisy' && counter !== 'replies') {
-      const noise = Uint8Array.from({ length: Math.floor(this.random() * (this.noiseMax + 1)) }, () =>
-        Math.floor(this.random() * 256),
-      );
-      this.counters.noiseBytes += noise.length;
-      bytes = new Uint8Array(noise.length + frame.length);
-      bytes.set(noise);
-      bytes.set(frame, noise.length);
-    }
-    this.transport.write(bytes).then(
-      () => {
-        this.counters[counter]++;
-      },
-      () => {
-        this.counters.writeErrors++;
-      },
-    );
+    this.line.send(encodeBafangFrame(message), counter);
   }
 }
 
@@ -211,16 +171,4 @@ function assist(level: number): { code: number; level: number | null; level5: nu
 
 function invalid(name: string, value: unknown): BridgeError {
   return new BridgeError(BridgeErrorCode.OPTION_INVALID, `Bafang simulator ${name} = ${String(value)} is not valid`);
-}
-
-/** Seeded, so a noisy run can be replayed byte for byte. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,11 +1,16 @@
-import { type Clock, systemClock, type TimerHandle } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { BridgeError, BridgeErrorCode } from '../errors.js';
 import { TypedEvents, type Unsubscribe } from '../events.js';
-import { listenOnly } from '../listen-only.js';
+import { ListenLink } from '../listen/listen-link.js';
 import type { DeviceState, MotorSample, QualityMap } from '../samples.js';
 import type { ByteTransport } from '../transport/transport.js';
 import { type BafangMessage, decodeBafangFrame } from './codec.js';
-import { BafangFrameSplitter, type BafangSplitDiscard, type BafangSplitterStats } from './frame.js';
+import {
+  type BafangDiscardReason,
+  BafangFrameSplitter,
+  type BafangSplitDiscard,
+  type BafangSplitterStats,
+} from './frame.js';
 
 /**
  * Listens to a Bafang display line (both directions merged) and turns the controller's answers
@@ -52,36 +57,40 @@ interface Stamped<T> {
 }
 
 export class BafangSniffer {
-  private readonly line: ByteTransport;
   private readonly clock: Clock;
-  private readonly quietMs: number;
   private readonly staleAfterMs: number;
   private readonly options: BafangSnifferOptions;
   private readonly events = new TypedEvents<BafangSnifferEvents>();
   private readonly splitter = new BafangFrameSplitter();
-  private readonly counters = { samples: 0, decodeErrors: 0 };
-  private current: DeviceState = 'connecting';
-  private running = false;
-  private everHeard = false;
-  private timer: TimerHandle | undefined;
-  private subscriptions: Unsubscribe[] = [];
+  private readonly link: ListenLink<BafangMessage, BafangDiscardReason>;
+  private samples = 0;
   private lastCurrent: Stamped<number> | undefined;
   private lastStatus: Stamped<{ faultCode: number; faultName: string }> | undefined;
 
   constructor(options: BafangSnifferOptions) {
-    this.quietMs = positive('quietMs', options.quietMs ?? 3000);
+    this.clock = options.clock ?? systemClock;
+    this.link = new ListenLink({
+      transport: options.transport,
+      clock: this.clock,
+      quietMs: options.quietMs ?? 3000,
+      name: 'Bafang',
+      splitter: this.splitter,
+      decode: decodeBafangFrame,
+      onMessage: (message) => this.onMessage(message),
+      onDiscard: (discard) => this.events.emit('discard', discard),
+      onState: (state, previous) => this.events.emit('state', state, previous),
+      onError: (error) => this.events.emit('error', error),
+    });
     this.staleAfterMs = positive('staleAfterMs', options.staleAfterMs ?? 5000);
     this.options = options;
-    this.line = listenOnly(options.transport);
-    this.clock = options.clock ?? systemClock;
   }
 
   get state(): DeviceState {
-    return this.current;
+    return this.link.state;
   }
 
   get stats(): BafangSnifferStats {
-    return { ...this.splitter.stats, ...this.counters };
+    return { ...this.splitter.stats, samples: this.samples, decodeErrors: this.link.decodeErrors };
   }
 
   on<K extends keyof BafangSnifferEvents>(event: K, listener: (...args: BafangSnifferEvents[K]) => void): Unsubscribe {
@@ -89,57 +98,12 @@ export class BafangSniffer {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.everHeard = false;
-    this.subscriptions = [
-      this.line.onData((bytes) => this.onBytes(bytes)),
-      this.line.onError((err) =>
-        this.events.emit('error', new BridgeError(BridgeErrorCode.PORT_CLOSED, 'Bafang line failed', { cause: err })),
-      ),
-    ];
-    this.setState('connecting');
-    this.arm();
+    this.link.start();
   }
 
   /** Stops listening and leaves no timer behind. Leaves the transport open. */
   stop(): void {
-    this.running = false;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const unsubscribe of this.subscriptions) unsubscribe();
-    this.subscriptions = [];
-    this.setState('stopped');
-  }
-
-  private onBytes(bytes: Uint8Array): void {
-    if (!this.running) return;
-    let heard = false;
-    for (const result of this.splitter.push(bytes)) {
-      if (result.type === 'discarded') {
-        this.events.emit('discard', result);
-        continue;
-      }
-      let message: BafangMessage;
-      try {
-        message = decodeBafangFrame(result.frame);
-      } catch (err) {
-        // The splitter checked the same things, so this is a bug worth surfacing, not line noise.
-        this.counters.decodeErrors++;
-        this.events.emit(
-          'error',
-          err instanceof BridgeError ? err : new BridgeError(BridgeErrorCode.FRAME_INVALID, String(err)),
-        );
-        continue;
-      }
-      heard = true;
-      this.onMessage(message);
-    }
-    if (heard) {
-      this.everHeard = true;
-      this.setState('connected');
-      this.arm();
-    }
+    this.link.stop();
   }
 
   private onMessage(message: BafangMessage): void {
@@ -156,7 +120,7 @@ export class BafangSniffer {
         this.events.emit('battery', { at, socPct: message.socPct });
         break;
       case 'wheelSpeed':
-        this.counters.samples++;
+        this.samples++;
         this.events.emit('sample', this.sample(message.wheelRpm, at));
         break;
     }
@@ -192,21 +156,6 @@ export class BafangSniffer {
     }
     sample.quality = quality;
     return sample;
-  }
-
-  private arm(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      if (this.running) this.setState(this.everHeard ? 'asleep' : 'silent');
-    }, this.quietMs);
-  }
-
-  private setState(next: DeviceState): void {
-    const previous = this.current;
-    if (previous === next) return;
-    this.current = next;
-    this.events.emit('state', next, previous);
   }
 }
 

@@ -6,6 +6,7 @@ import type {
   SplitFrame,
   SplitterStats,
 } from '../framing.js';
+import { BufferedSplitter } from '../framing-buffer.js';
 import { JBD_ACTION_READ, JBD_ACTION_WRITE, JBD_END, JBD_FRAME_OVERHEAD, JBD_START, jbdChecksum } from './codec.js';
 
 /**
@@ -38,30 +39,17 @@ type Verdict =
   | { kind: 'frame'; length: number }
   | { kind: 'bad'; reason: DiscardReason; extent: number };
 
-export class JbdFrameSplitter implements FrameSplitter<DiscardReason> {
+export class JbdFrameSplitter extends BufferedSplitter<DiscardReason> implements FrameSplitter<DiscardReason> {
   readonly direction: JbdDirection;
   private readonly maxDataLength: number;
-  private pending = new Uint8Array(0);
-  private readonly counters: JbdSplitterStats = { frames: 0, discardedBytes: 0, discardEvents: 0 };
 
   constructor(options: JbdFrameSplitterOptions) {
+    super();
     this.direction = options.direction;
     this.maxDataLength = Math.min(0xff, options.maxDataLength ?? (options.direction === 'response' ? 128 : 64));
   }
 
-  get stats(): JbdSplitterStats {
-    return { ...this.counters };
-  }
-
-  /** Bytes held back because they may start a frame that has not fully arrived. */
-  get pendingBytes(): number {
-    return this.pending.length;
-  }
-
-  push(bytes: Uint8Array): SplitResult[] {
-    const buf = concat(this.pending, bytes);
-    const out: SplitResult[] = [];
-    let garbageFrom = 0;
+  protected scan(buf: Uint8Array): number {
     let at = 0;
     while (at < buf.length) {
       if (buf[at] !== JBD_START) {
@@ -74,25 +62,15 @@ export class JbdFrameSplitter implements FrameSplitter<DiscardReason> {
       // overtaken (noise before a response), is plain garbage: it must not hold that frame back.
       if (verdict.kind === 'incomplete' || verdict.kind === 'not-a-start') {
         at++;
-        continue;
-      }
-      this.discard(out, buf.subarray(garbageFrom, at), 'garbage');
-      if (verdict.kind === 'frame') {
-        out.push({ type: 'frame', frame: buf.slice(at, at + verdict.length) });
-        this.counters.frames++;
-        at += verdict.length;
+      } else if (verdict.kind === 'frame') {
+        at = this.buffer.frame(at, at + verdict.length);
       } else {
         // Resync one byte past the bad start; the bytes up to the next start byte inside the
         // rejected candidate would be garbage anyway, so they go out in the same discard.
-        const next = nextStart(buf, at + 1, at + verdict.extent);
-        this.discard(out, buf.subarray(at, next), verdict.reason);
-        at = next;
+        at = this.buffer.discard(at, nextStart(buf, at + 1, at + verdict.extent), verdict.reason);
       }
-      garbageFrom = at;
     }
-    this.discard(out, buf.subarray(garbageFrom, at), 'garbage');
-    this.pending = buf.slice(at);
-    return out;
+    return at;
   }
 
   private judge(buf: Uint8Array, at: number): Verdict {
@@ -120,24 +98,9 @@ export class JbdFrameSplitter implements FrameSplitter<DiscardReason> {
     }
     return false;
   }
-
-  private discard(out: SplitResult[], bytes: Uint8Array, reason: DiscardReason): void {
-    if (bytes.length === 0) return;
-    out.push({ type: 'discarded', bytes: bytes.slice(), reason });
-    this.counters.discardEvents++;
-    this.counters.discardedBytes += bytes.length;
-  }
 }
 
 function nextStart(buf: Uint8Array, from: number, to: number): number {
   const found = buf.subarray(from, to).indexOf(JBD_START);
   return found < 0 ? to : from + found;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }

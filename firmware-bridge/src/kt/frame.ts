@@ -6,6 +6,7 @@ import type {
   SplitFrame,
   SplitterStats,
 } from '../framing.js';
+import { BufferedSplitter } from '../framing-buffer.js';
 import {
   isKtLcdTail,
   KT_CONTROLLER_FRAME_LENGTH,
@@ -41,63 +42,39 @@ export interface KtFrameSplitterOptions {
 
 type Verdict = 'controller' | 'lcd' | 'wait' | 'bad-checksum' | 'none';
 
-export class KtFrameSplitter implements FrameSplitter<KtDiscardReason> {
+export class KtFrameSplitter
+  extends BufferedSplitter<KtDiscardReason, KtSplitterStats>
+  implements FrameSplitter<KtDiscardReason>
+{
   private readonly keys: ReadonlySet<number>;
-  private pending = new Uint8Array(0);
-  private readonly counters: KtSplitterStats = {
-    frames: 0,
-    discardedBytes: 0,
-    discardEvents: 0,
-    controllerFrames: 0,
-    lcdFrames: 0,
-    checksumFailures: 0,
-  };
 
   constructor(options: KtFrameSplitterOptions = {}) {
+    super({ controllerFrames: 0, lcdFrames: 0, checksumFailures: 0 });
     this.keys = new Set(options.lcdChecksumKeys ?? KT_LCD_DEFAULT_KEYS);
   }
 
-  get stats(): KtSplitterStats {
-    return { ...this.counters };
-  }
-
-  get pendingBytes(): number {
-    return this.pending.length;
-  }
-
-  push(bytes: Uint8Array): KtSplitResult[] {
-    const buf = concat(this.pending, bytes);
-    const out: KtSplitResult[] = [];
-    let runFrom = 0;
-    let runReason: KtDiscardReason = 'garbage';
+  protected scan(buf: Uint8Array): number {
+    const counters = this.buffer.counters;
     let at = 0;
     while (at < buf.length) {
       const verdict = this.judge(buf, at);
       if (verdict === 'wait') break;
-      if (verdict === 'none' || verdict === 'bad-checksum') {
-        if (verdict === 'bad-checksum') {
-          // A corrupted frame starts here: report what came before apart, so the reason is honest.
-          this.discard(out, buf.subarray(runFrom, at), runReason);
-          runFrom = at;
-          runReason = 'bad-checksum';
-          this.counters.checksumFailures++;
-        }
+      if (verdict === 'none') {
         at++;
-        continue;
+      } else if (verdict === 'bad-checksum') {
+        // A corrupted frame starts here: report what came before apart, so the reason is honest.
+        this.buffer.startRun(at, 'bad-checksum');
+        counters.checksumFailures++;
+        at++;
+      } else if (verdict === 'controller') {
+        at = this.buffer.frame(at, at + KT_CONTROLLER_FRAME_LENGTH);
+        counters.controllerFrames++;
+      } else {
+        at = this.buffer.frame(at, at + KT_LCD_FRAME_LENGTH);
+        counters.lcdFrames++;
       }
-      this.discard(out, buf.subarray(runFrom, at), runReason);
-      const length = verdict === 'controller' ? KT_CONTROLLER_FRAME_LENGTH : KT_LCD_FRAME_LENGTH;
-      out.push({ type: 'frame', frame: buf.slice(at, at + length) });
-      this.counters.frames++;
-      if (verdict === 'controller') this.counters.controllerFrames++;
-      else this.counters.lcdFrames++;
-      at += length;
-      runFrom = at;
-      runReason = 'garbage';
     }
-    this.discard(out, buf.subarray(runFrom, at), runReason);
-    this.pending = buf.slice(at);
-    return out;
+    return at;
   }
 
   /**
@@ -121,19 +98,4 @@ export class KtFrameSplitter implements FrameSplitter<KtDiscardReason> {
     if (this.keys.has(ktLcdXor(buf, at) ^ (buf[at + 5] ?? 0))) return 'lcd';
     return 'bad-checksum';
   }
-
-  private discard(out: KtSplitResult[], bytes: Uint8Array, reason: KtDiscardReason): void {
-    if (bytes.length === 0) return;
-    out.push({ type: 'discarded', bytes: bytes.slice(), reason });
-    this.counters.discardEvents++;
-    this.counters.discardedBytes += bytes.length;
-  }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }

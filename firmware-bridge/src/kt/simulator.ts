@@ -1,5 +1,6 @@
-import { type Clock, systemClock, type TimerHandle } from '../clock.js';
+import { type Clock, systemClock } from '../clock.js';
 import { BridgeError, BridgeErrorCode } from '../errors.js';
+import { LineEmitter } from '../simulation/emitter.js';
 import type { ByteTransport } from '../transport/transport.js';
 import { encodeControllerFrame, encodeLcdFrame, KT_STOPPED_PERIOD_MS } from './codec.js';
 import { KT_WHEEL_SIZES } from './tables.js';
@@ -65,37 +66,34 @@ export class KtSimulator {
   light = false;
   errorCode: number;
   readonly scenario: KtScenario;
-  private readonly transport: ByteTransport;
-  private readonly clock: Clock;
-  private readonly intervalMs: number;
   private readonly wheelSizeCode: number;
   private readonly circumferenceM: number;
   private readonly nominalVoltageV: number;
   private readonly key: number;
-  private readonly sleepAfterMs: number;
-  private readonly noiseMax: number;
-  private readonly random: () => number;
-  private readonly counters = { lcdFrames: 0, controllerFrames: 0, noiseBytes: 0, writeErrors: 0 };
-  private timer: TimerHandle | undefined;
-  private on = true;
-  private running = false;
-  private startedAt = 0;
+  private readonly line: LineEmitter<'lcdFrames' | 'controllerFrames'>;
 
   constructor(options: KtSimulatorOptions) {
-    this.transport = options.transport;
-    this.clock = options.clock ?? systemClock;
     this.scenario = options.scenario ?? 'ride';
-    this.intervalMs = options.intervalMs ?? 200;
+    const intervalMs = options.intervalMs ?? 200;
     this.wheelSizeCode = options.wheelSizeCode ?? 0x14;
     const wheel = KT_WHEEL_SIZES.get(this.wheelSizeCode)?.circumferenceM;
     if (wheel === undefined) throw invalid('wheelSizeCode', this.wheelSizeCode, 'a code with a known circumference');
-    if (!(this.intervalMs > 0)) throw invalid('intervalMs', this.intervalMs, 'a positive number');
+    if (!(intervalMs > 0)) throw invalid('intervalMs', intervalMs, 'a positive number');
     this.circumferenceM = wheel;
     this.nominalVoltageV = options.nominalVoltageV ?? 48;
     this.key = options.lcdChecksumKey ?? 2;
-    this.sleepAfterMs = options.sleepAfterMs ?? 10_000;
-    this.noiseMax = options.noiseBytes ?? 6;
-    this.random = mulberry32(options.seed ?? 1);
+    this.line = new LineEmitter({
+      transport: options.transport,
+      clock: options.clock ?? systemClock,
+      intervalMs,
+      counters: ['lcdFrames', 'controllerFrames'],
+      tick: () => {
+        this.line.send(this.lcdFrame(), 'lcdFrames');
+        this.line.send(this.controllerFrame(), 'controllerFrames');
+      },
+      sleepAfterMs: this.scenario === 'park' ? (options.sleepAfterMs ?? 10_000) : undefined,
+      noise: this.scenario === 'noisy' ? { seed: options.seed ?? 1, maxBytes: options.noiseBytes ?? 6 } : undefined,
+    });
     const riding = this.scenario === 'ride' || this.scenario === 'noisy';
     this.speedKmh = riding ? 20 : 0;
     this.currentA = riding ? 8 : 0;
@@ -104,21 +102,16 @@ export class KtSimulator {
   }
 
   get stats(): KtSimulatorStats {
-    return { ...this.counters };
+    return this.line.stats;
   }
 
   /** False once the display is switched off (park scenario, or by hand): the line goes quiet. */
   get displayOn(): boolean {
-    return this.on;
+    return this.line.displayOn;
   }
 
   set displayOn(value: boolean) {
-    const wake = value && !this.on;
-    this.on = value;
-    if (!wake || !this.running) return;
-    // Switched on again: a parked bike stands for sleepAfterMs once more before it sleeps.
-    this.startedAt = this.clock.now();
-    if (this.timer === undefined) this.schedule(0);
+    this.line.displayOn = value;
   }
 
   /** The period the controller reports for the current speed. */
@@ -128,52 +121,11 @@ export class KtSimulator {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.startedAt = this.clock.now();
-    this.schedule(0);
+    this.line.start();
   }
 
   stop(): void {
-    this.running = false;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  private schedule(delay: number): void {
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      this.tick();
-    }, delay);
-  }
-
-  private tick(): void {
-    if (this.scenario === 'park' && this.clock.now() - this.startedAt >= this.sleepAfterMs) this.on = false;
-    if (!this.on) return;
-    this.send(this.lcdFrame(), 'lcdFrames');
-    this.send(this.controllerFrame(), 'controllerFrames');
-    this.schedule(this.intervalMs);
-  }
-
-  private send(frame: Uint8Array, counter: 'lcdFrames' | 'controllerFrames'): void {
-    let bytes = frame;
-    if (this.scenario === 'noisy') {
-      const noise = Uint8Array.from({ length: Math.floor(this.random() * (this.noiseMax + 1)) }, () =>
-        Math.floor(this.random() * 256),
-      );
-      this.counters.noiseBytes += noise.length;
-      bytes = new Uint8Array(noise.length + frame.length);
-      bytes.set(noise);
-      bytes.set(frame, noise.length);
-    }
-    this.transport.write(bytes).then(
-      () => {
-        this.counters[counter]++;
-      },
-      () => {
-        this.counters.writeErrors++;
-      },
-    );
+    this.line.stop();
   }
 
   private lcdFrame(): Uint8Array {
@@ -205,16 +157,4 @@ export class KtSimulator {
 
 function invalid(name: string, value: unknown, wanted: string): BridgeError {
   return new BridgeError(BridgeErrorCode.OPTION_INVALID, `simulator ${name} = ${String(value)}: expected ${wanted}`);
-}
-
-/** Seeded, so a noisy run can be replayed byte for byte. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

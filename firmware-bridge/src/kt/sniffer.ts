@@ -1,11 +1,11 @@
-import { type Clock, systemClock, type TimerHandle } from '../clock.js';
-import { BridgeError, BridgeErrorCode } from '../errors.js';
+import { type Clock, systemClock } from '../clock.js';
+import type { BridgeError } from '../errors.js';
 import { TypedEvents, type Unsubscribe } from '../events.js';
-import { listenOnly } from '../listen-only.js';
+import { ListenLink } from '../listen/listen-link.js';
 import type { DeviceState, MotorSample } from '../samples.js';
 import type { ByteTransport } from '../transport/transport.js';
 import { decodeKtFrame, type KtControllerStatus, type KtLcdSettings } from './codec.js';
-import { KtFrameSplitter, type KtSplitDiscard, type KtSplitterStats } from './frame.js';
+import { type KtDiscardReason, KtFrameSplitter, type KtSplitDiscard, type KtSplitterStats } from './frame.js';
 import { type KtSampleOptions, ktMotorSample } from './sample.js';
 import { KT_WHEEL_SIZES } from './tables.js';
 
@@ -48,39 +48,39 @@ export interface KtSnifferStats extends KtSplitterStats {
 }
 
 export class KtSniffer {
-  private readonly line: ByteTransport;
   private readonly clock: Clock;
-  private readonly quietMs: number;
   private readonly options: KtSnifferOptions;
   private readonly events = new TypedEvents<KtSnifferEvents>();
   private readonly splitter: KtFrameSplitter;
-  private readonly counters = { samples: 0, decodeErrors: 0 };
-  private current: DeviceState = 'connecting';
-  private running = false;
-  private everHeard = false;
-  private timer: TimerHandle | undefined;
-  private subscriptions: Unsubscribe[] = [];
+  private readonly link: ListenLink<KtControllerStatus | KtLcdSettings, KtDiscardReason>;
+  private samples = 0;
   private lastLcd: KtLcdSettings | undefined;
 
   constructor(options: KtSnifferOptions) {
-    const quietMs = options.quietMs ?? 2000;
-    if (!Number.isFinite(quietMs) || quietMs <= 0) {
-      throw new BridgeError(BridgeErrorCode.OPTION_INVALID, `quietMs must be a positive number, not ${quietMs}`);
-    }
     this.options = options;
-    this.line = listenOnly(options.transport);
     this.clock = options.clock ?? systemClock;
-    this.quietMs = quietMs;
     const keys = options.lcdChecksumKeys;
     this.splitter = new KtFrameSplitter(keys === undefined ? {} : { lcdChecksumKeys: keys });
+    this.link = new ListenLink({
+      transport: options.transport,
+      clock: this.clock,
+      quietMs: options.quietMs ?? 2000,
+      name: 'KT',
+      splitter: this.splitter,
+      decode: (frame) => decodeKtFrame(frame, this.options.lcdChecksumKeys),
+      onMessage: (message) => this.onMessage(message),
+      onDiscard: (discard) => this.events.emit('discard', discard),
+      onState: (state, previous) => this.events.emit('state', state, previous),
+      onError: (error) => this.events.emit('error', error),
+    });
   }
 
   get state(): DeviceState {
-    return this.current;
+    return this.link.state;
   }
 
   get stats(): KtSnifferStats {
-    return { ...this.splitter.stats, ...this.counters };
+    return { ...this.splitter.stats, samples: this.samples, decodeErrors: this.link.decodeErrors };
   }
 
   /** The display's last settings frame, if one was seen. */
@@ -93,61 +93,20 @@ export class KtSniffer {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.everHeard = false;
-    this.subscriptions = [
-      this.line.onData((bytes) => this.onBytes(bytes)),
-      this.line.onError((err) =>
-        this.events.emit('error', new BridgeError(BridgeErrorCode.PORT_CLOSED, 'KT line failed', { cause: err })),
-      ),
-    ];
-    this.setState('connecting');
-    this.arm();
+    this.link.start();
   }
 
   /** Stops listening and leaves no timer behind. Leaves the transport open. */
   stop(): void {
-    this.running = false;
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    for (const unsubscribe of this.subscriptions) unsubscribe();
-    this.subscriptions = [];
-    this.setState('stopped');
+    this.link.stop();
   }
 
-  private onBytes(bytes: Uint8Array): void {
-    if (!this.running) return;
-    let heard = false;
-    for (const result of this.splitter.push(bytes)) {
-      if (result.type === 'discarded') {
-        this.events.emit('discard', result);
-        continue;
-      }
-      let message: KtControllerStatus | KtLcdSettings;
-      try {
-        message = decodeKtFrame(result.frame, this.options.lcdChecksumKeys);
-      } catch (err) {
-        // The splitter checked the same things, so this is a bug worth surfacing, not line noise.
-        this.counters.decodeErrors++;
-        this.events.emit(
-          'error',
-          err instanceof BridgeError ? err : new BridgeError(BridgeErrorCode.FRAME_INVALID, String(err)),
-        );
-        continue;
-      }
-      heard = true;
-      if (message.direction === 'lcd') {
-        this.lastLcd = message;
-        this.events.emit('lcd', message, this.clock.now());
-      } else {
-        this.onStatus(message);
-      }
-    }
-    if (heard) {
-      this.everHeard = true;
-      this.setState('connected');
-      this.arm();
+  private onMessage(message: KtControllerStatus | KtLcdSettings): void {
+    if (message.direction === 'lcd') {
+      this.lastLcd = message;
+      this.events.emit('lcd', message, this.clock.now());
+    } else {
+      this.onStatus(message);
     }
   }
 
@@ -166,22 +125,7 @@ export class KtSniffer {
       ...this.options,
       ...(wheelCircumferenceM === undefined ? {} : { wheelCircumferenceM }),
     });
-    this.counters.samples++;
+    this.samples++;
     this.events.emit('sample', sample);
-  }
-
-  private arm(): void {
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
-      if (this.running) this.setState(this.everHeard ? 'asleep' : 'silent');
-    }, this.quietMs);
-  }
-
-  private setState(next: DeviceState): void {
-    const previous = this.current;
-    if (previous === next) return;
-    this.current = next;
-    this.events.emit('state', next, previous);
   }
 }

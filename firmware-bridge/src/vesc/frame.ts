@@ -5,8 +5,8 @@ import type {
   SplitDiscard as GenericSplitDiscard,
   SplitResult as GenericSplitResult,
   SplitFrame,
-  SplitterStats,
 } from '../framing.js';
+import { BufferedSplitter } from '../framing-buffer.js';
 import { vescCrc16 } from './crc.js';
 
 /**
@@ -43,27 +43,15 @@ type Verdict =
 const isStart = (b: number | undefined): boolean => b === VESC_SHORT_START || b === VESC_LONG_START;
 
 /** Splits a VESC byte stream (either direction) into whole, CRC-checked frames; every byte is accounted for. */
-export class VescFrameSplitter implements FrameSplitter<VescDiscardReason> {
+export class VescFrameSplitter extends BufferedSplitter<VescDiscardReason> implements FrameSplitter<VescDiscardReason> {
   private readonly maxPayloadLength: number;
-  private pending = new Uint8Array(0);
-  private readonly counters: SplitterStats = { frames: 0, discardedBytes: 0, discardEvents: 0 };
 
   constructor(options: VescFrameSplitterOptions = {}) {
+    super();
     this.maxPayloadLength = Math.max(1, Math.min(0xffff, options.maxPayloadLength ?? VESC_MAX_PAYLOAD));
   }
 
-  get stats(): SplitterStats {
-    return { ...this.counters };
-  }
-
-  get pendingBytes(): number {
-    return this.pending.length;
-  }
-
-  push(bytes: Uint8Array): VescSplitResult[] {
-    const buf = concat(this.pending, bytes);
-    const out: VescSplitResult[] = [];
-    let garbageFrom = 0;
+  protected scan(buf: Uint8Array): number {
     let at = 0;
     while (at < buf.length) {
       if (!isStart(buf[at])) {
@@ -75,24 +63,14 @@ export class VescFrameSplitter implements FrameSplitter<VescDiscardReason> {
         if (!this.wholeFrameAfter(buf, at)) break;
         // A complete frame further on overtook this candidate: it was noise, and must not hold that frame back.
         at++;
-        continue;
-      }
-      this.discard(out, buf.subarray(garbageFrom, at), 'garbage');
-      if (verdict.kind === 'frame') {
-        out.push({ type: 'frame', frame: buf.slice(at, at + verdict.length) });
-        this.counters.frames++;
-        at += verdict.length;
+      } else if (verdict.kind === 'frame') {
+        at = this.buffer.frame(at, at + verdict.length);
       } else {
         // Resync one byte on: the rejected bytes up to the next start byte go out in this one discard.
-        const next = nextStart(buf, at + 1, at + verdict.extent);
-        this.discard(out, buf.subarray(at, next), verdict.reason);
-        at = next;
+        at = this.buffer.discard(at, nextStart(buf, at + 1, at + verdict.extent), verdict.reason);
       }
-      garbageFrom = at;
     }
-    this.discard(out, buf.subarray(garbageFrom, at), 'garbage');
-    this.pending = buf.slice(at);
-    return out;
+    return at;
   }
 
   private judge(buf: Uint8Array, at: number): Verdict {
@@ -117,13 +95,6 @@ export class VescFrameSplitter implements FrameSplitter<VescDiscardReason> {
       if (isStart(buf[next]) && this.judge(buf, next).kind === 'frame') return true;
     }
     return false;
-  }
-
-  private discard(out: VescSplitResult[], bytes: Uint8Array, reason: VescDiscardReason): void {
-    if (bytes.length === 0) return;
-    out.push({ type: 'discarded', bytes: bytes.slice(), reason });
-    this.counters.discardEvents++;
-    this.counters.discardedBytes += bytes.length;
   }
 }
 
@@ -178,12 +149,4 @@ function hex4(value: number): string {
 function nextStart(buf: Uint8Array, from: number, to: number): number {
   for (let i = from; i < to; i++) if (isStart(buf[i])) return i;
   return to;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }
