@@ -85,7 +85,9 @@ export async function runBench(outDir: string): Promise<void> {
   process.stdout.write(
     `firmware-bridge codecs (${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.versions.node})\n\n`,
   );
-  process.stdout.write(`${table(results)}\n`);
+  process.stdout.write(`${table(results)}\n\n`);
+  // NMEA against the npm packages a Node developer would otherwise reach for, on the same input.
+  const nmea = await runNmeaBench();
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, 'firmware-bridge.json');
   const report = {
@@ -93,6 +95,7 @@ export async function runBench(outDir: string): Promise<void> {
     node: process.versions.node,
     cpu: cpus()[0]?.model,
     codecs: results,
+    nmea,
   };
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${file}\n`);

@@ -105,7 +105,7 @@ export function addSerialTools(program: Command, out: NodeJS.WritableStream = pr
         ? BENCH_SIMULATORS[opts.protocol as ProtocolName]
         : undefined;
       // Check the request before touching the port: a typo should not depend on the cable.
-      if (!entry || !entry.scenarios.includes(opts.scenario as BenchScenario)) {
+      if (!entry?.scenarios.includes(opts.scenario as BenchScenario)) {
         const known = entry ? entry.scenarios.join(', ') : Object.keys(BENCH_SIMULATORS).join(', ');
         throw new EdgeError(
           EdgeErrorCode.TOOL_INPUT,

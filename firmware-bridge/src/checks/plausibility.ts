@@ -49,7 +49,8 @@ function mark<T extends { quality?: Marks<T> }>(
   quality: FieldQuality,
 ): void {
   // Never downgrade an 'inferred' or 'stale' mark to something that hides why the value is odd.
-  const marks = (sample.quality ??= {} as Marks<T>);
+  sample.quality ??= {} as Marks<T>;
+  const marks = sample.quality;
   if (marks[field] === undefined || marks[field] === 'ok') marks[field] = quality;
 }
 
@@ -62,7 +63,7 @@ export function gateBattery(
   const gated: BatterySample = { ...sample, quality: { ...sample.quality } };
   const cells = sample.cellsV;
   const cellCount = cells?.length ?? limits.expectedCells;
-  if (cells && cells.some((v) => outside(v, limits.cellMinV, limits.cellMaxV))) mark(gated, 'cellsV', 'out-of-range');
+  if (cells?.some((v) => outside(v, limits.cellMinV, limits.cellMaxV))) mark(gated, 'cellsV', 'out-of-range');
   if (cells && limits.expectedCells !== undefined && cells.length !== limits.expectedCells) {
     mark(gated, 'cellsV', 'out-of-range');
   }

@@ -59,7 +59,12 @@ export const BENCH_SIMULATORS: Record<ProtocolName, Entry> = {
               ? jbdScenarios.fault(sim)
               : jbdScenarios.ride(sim);
       const story = runScenario(steps, clock);
-      return { stop: () => (story.cancel(), sim.stop()) };
+      return {
+        stop: () => {
+          story.cancel();
+          sim.stop();
+        },
+      };
     },
   },
   daly: {
