@@ -61,6 +61,7 @@ async function main(): Promise<void> {
       initialSocPct: unit.initialSocPct,
       timeScale,
       publishIntervalMs: 2000,
+      outboxPath: join(dataDir, `${unit.id}-outbox.db`),
     };
     tricycles.push(await startSimulatedTricycle(spec, dashboard.mqttUrl, logger));
   }

@@ -1,10 +1,11 @@
-import { type ByteTransport, type DeviceState, JbdDriver } from '@triporteur/firmware-bridge';
+import { type ByteTransport, type DeviceState, JbdDriver, type TimerHandle } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from './config/schema.js';
-import { EdgeError, EdgeErrorCode } from './errors.js';
+import type { TelemetryRecord } from './contract/payloads.js';
+import { EdgeError, EdgeErrorCode, isEdgeError } from './errors.js';
 import type { Host } from './host.js';
-import { RecordBatcher } from './telemetry/batcher.js';
 import { toBatteryRecord } from './telemetry/battery-record.js';
+import { Outbox, type OutboxEntry } from './uplink/outbox.js';
 import { UplinkSession, type UplinkStatus } from './uplink/session.js';
 
 /** How long stop() waits for the last batch to be acknowledged. */
@@ -25,13 +26,14 @@ export interface EdgeStatus {
   bootId: string;
   bms: DeviceState;
   uplink: UplinkStatus;
+  /** Records in the outbox, not yet acknowledged by the broker. */
   pendingRecords: number;
   publishedRecords: number;
 }
 
 export interface EdgeApp {
   readonly bootId: string;
-  /** Opens the serial port (fails fast with EDG_SERIAL_OPEN) and starts the uplink in the background. */
+  /** Opens the outbox and the serial port (fails fast with EDG_OUTBOX_OPEN / EDG_SERIAL_OPEN), then starts the uplink. */
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Errors after which running on is pointless (refused credentials). */
@@ -39,31 +41,68 @@ export interface EdgeApp {
   status(): EdgeStatus;
 }
 
+/** The leading run of entries from one boot: a contract batch carries a single bootId. */
+function sameBoot(entries: OutboxEntry[]): OutboxEntry[] {
+  const first = entries[0];
+  if (!first) return [];
+  const end = entries.findIndex((e) => e.bootId !== first.bootId);
+  return end === -1 ? entries : entries.slice(0, end);
+}
+
 /**
- * Wires serial → JBD driver → telemetry record → batch → MQTT. Does no I/O until start(),
- * so it can be built in tests with any host.
+ * Wires serial → JBD driver → telemetry record → durable outbox → batch → MQTT. A record is on the
+ * SD card before anything is sent and leaves the outbox only once the broker acknowledged it, so
+ * nothing is lost to a 4G drop, a broker outage or a power cut; the dashboard drops the duplicates a
+ * replay can cause by (unit, bootId, seq). Does no I/O until start().
  */
 export function buildApp(host: Host, config: Readonly<EdgeConfig>): EdgeApp {
   const bootId = host.randomId();
   const log: Logger = host.logger.child({ unitId: config.unitId, bootId });
   const uplink = new UplinkSession({ ...host, logger: log }, config, bootId);
-  const batcher = new RecordBatcher();
+  let outbox: Outbox | undefined;
   let transport: ByteTransport | undefined;
   let driver: JbdDriver | undefined;
-  let flushTimer: ReturnType<Host['clock']['setTimeout']> | undefined;
+  let flushTimer: TimerHandle | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  let nextSeq = 0;
   let published = 0;
   let running = false;
 
-  const flush = async () => {
-    if (batcher.size === 0 || uplink.status !== 'online') return;
-    const records = batcher.take();
+  const store = (record: Omit<TelemetryRecord, 'seq' | 'historical'>, alarm: boolean) => {
+    const full: TelemetryRecord = { seq: nextSeq++, historical: false, ...record };
     try {
-      await uplink.publishTelemetry({ v: 1, bootId, records });
-      published += records.length;
+      outbox?.append([{ bootId, seq: full.seq, ts: full.ts, alarm, payload: JSON.stringify(full) }]);
     } catch (err) {
-      // Kept for issue #4's durable outbox; until then a failed batch is logged with its size, never silently.
-      log.warn({ err, code: EdgeErrorCode.MQTT_PUBLISH, lost: records.length }, 'telemetry batch not acknowledged');
+      // Disk full: say so loudly with the count, keep running, and store again once acks free space.
+      log.error(
+        { err, code: isEdgeError(err) ? err.code : EdgeErrorCode.OUTBOX_IO, seq: full.seq },
+        'record not stored',
+      );
     }
+  };
+
+  /** Sends the backlog oldest first, one acknowledged batch at a time, while the link is up. */
+  const drain = async () => {
+    while (outbox && uplink.status === 'online') {
+      const batch = sameBoot(outbox.peek(config.telemetry.maxBatch));
+      const first = batch[0];
+      if (!first) return;
+      const records = batch.map((e) => ({ ...(JSON.parse(e.payload) as TelemetryRecord), historical: e.historical }));
+      try {
+        await uplink.publishTelemetry({ v: 1, bootId: first.bootId, records });
+      } catch (err) {
+        // Still in the outbox: sent again after the next reconnect, marked historical.
+        log.warn({ err, code: EdgeErrorCode.MQTT_PUBLISH, pending: batch.length }, 'telemetry batch not acknowledged');
+        return;
+      }
+      outbox?.ack(batch.map((e) => e.id));
+      published += batch.length;
+    }
+  };
+
+  const flush = () => {
+    flushing = flushing.then(drain);
+    return flushing;
   };
 
   const scheduleFlush = () => {
@@ -82,14 +121,22 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>): EdgeApp {
       bootId,
       bms: driver?.state ?? 'stopped',
       uplink: uplink.status,
-      pendingRecords: batcher.size,
+      pendingRecords: outbox?.stats().depth ?? 0,
       publishedRecords: published,
     }),
 
     async start() {
+      outbox = new Outbox(config.outbox.path, {
+        maxRows: config.outbox.maxRows,
+        maxAgeMs: config.outbox.maxAgeMs,
+        clock: host.clock,
+        logger: log.child({ module: 'outbox' }),
+      });
       try {
         transport = await host.openSerial({ path: config.bms.path, baudRate: config.bms.baudRate });
       } catch (err) {
+        outbox.close();
+        outbox = undefined;
         throw new EdgeError(
           EdgeErrorCode.SERIAL_OPEN,
           `cannot open the BMS serial port "${config.bms.path}" (bms.path): ${(err as Error).message}`,
@@ -108,23 +155,34 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>): EdgeApp {
       active.on('discard', (d) => bmsLog.warn({ reason: d.reason, bytes: d.bytes.length }, 'discarded serial bytes'));
       active.on('sample', (sample) => {
         bmsLog.debug({ soc: sample.socPct, v: sample.voltageV }, 'battery sample');
-        batcher.add({ ts: Math.round(sample.at), battery: toBatteryRecord(sample, active.state) });
+        // A tripped protection is an alarm: kept through any eviction.
+        store(
+          { ts: Math.round(sample.at), battery: toBatteryRecord(sample, active.state) },
+          sample.protection.length > 0,
+        );
+      });
+      // Whatever waits in the outbox when the link comes back was made while it was down: historical.
+      uplink.onConnect(() => {
+        outbox?.markReplay();
+        void flush();
       });
       running = true;
       await uplink.start();
       active.start();
       scheduleFlush();
-      log.info({ bms: config.bms.path, broker: config.mqtt.url }, 'edge service started');
+      log.info({ bms: config.bms.path, broker: config.mqtt.url, outbox: config.outbox.path }, 'edge service started');
     },
 
     async stop() {
       running = false;
       if (flushTimer !== undefined) host.clock.clearTimeout(flushTimer);
       await driver?.stop();
-      // Last chance to send what is pending, but never hang a shutdown on a dead link.
+      // Last chance to send what is pending, but never hang a shutdown on a dead link: it stays in the outbox.
       await withDeadline(flush(), STOP_FLUSH_MS, host.clock);
       await uplink.stop();
       await transport?.close();
+      outbox?.close();
+      outbox = undefined;
       log.info('edge service stopped');
     },
   };

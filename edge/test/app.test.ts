@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type EdgeApp } from '../src/app.js';
@@ -135,6 +138,32 @@ describe('edge app: pty → JBD driver → MQTT', () => {
     await until(() => watch.batches.length >= 1, 'telemetry after the broker came up');
     expect(app.status().uplink).toBe('online');
     expect(watch.batches[0]?.records[0]?.seq).toBe(0);
+    // Made while the link was down, so replayed as historical (Sparkplug's is_historical).
+    expect(watch.batches[0]?.records[0]?.historical).toBe(true);
+  });
+
+  it("sends a previous run's unacknowledged records after a restart, under that run's boot id", async () => {
+    const rig = await startRig();
+    const probe = await startBroker();
+    const port = probe.port;
+    await probe.close();
+    const outboxPath = join(await mkdtemp(join(tmpdir(), 'edge-restart-')), 'outbox.db');
+    const config = testConfig({ bmsPath: rig.pty.b, url: `mqtt://127.0.0.1:${port}`, outboxPath });
+    const first = buildApp(recordingHost(), config);
+    await first.start();
+    await until(() => first.status().pendingRecords >= 3, 'records kept while offline');
+    await first.stop();
+
+    const broker = await startBroker(port);
+    const watch = await observer(broker);
+    const second = buildApp(recordingHost(), config);
+    await startApp(second);
+    await until(() => watch.batches.some((b) => b.bootId === second.bootId), 'the new boot publishing');
+    const old = watch.batches.filter((b) => b.bootId === first.bootId).flatMap((b) => b.records);
+    // Every record of the first run, in order, none missing: seq 0, 1, 2, …
+    expect(old.length).toBeGreaterThanOrEqual(3);
+    expect(old.map((r) => r.seq)).toEqual(old.map((_, i) => i));
+    expect(old.every((r) => r.historical)).toBe(true);
   });
 
   it('fails start with EDG_SERIAL_OPEN on a wrong serial path', async () => {

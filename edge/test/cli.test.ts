@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ const base = (bmsPath: string, url: string, password = 'unit-secret') => ({
   unitId: 'tri-cli-01',
   bms: { type: 'jbd', path: bmsPath },
   mqtt: { url, username: 'tri-cli-01', password },
+  outbox: { path: join(mkdtempSync(join(tmpdir(), 'edge-cli-outbox-')), 'outbox.db') },
 });
 
 /** One line, with the code first, and no stack trace. */

@@ -3,7 +3,7 @@ import { EdgeErrorCode, isEdgeError } from '../errors.js';
 
 /** Exit codes a systemd unit or a technician's script can act on. */
 /** `config` also covers any bad input a person gave on the command line. */
-export const EXIT = { ok: 0, unexpected: 1, config: 2, serial: 3, brokerAuth: 4 } as const;
+export const EXIT = { ok: 0, unexpected: 1, config: 2, serial: 3, brokerAuth: 4, storage: 5 } as const;
 
 /**
  * Turns any failure into one line a person understands, prefixed by its stable code,
@@ -16,9 +16,11 @@ export function describeFailure(err: unknown): { line: string; exitCode: number 
         ? EXIT.serial
         : err.code === EdgeErrorCode.MQTT_AUTH
           ? EXIT.brokerAuth
-          : err.code.startsWith('EDG_CONFIG') || err.code === EdgeErrorCode.TOOL_INPUT
-            ? EXIT.config
-            : EXIT.unexpected;
+          : err.code.startsWith('EDG_OUTBOX')
+            ? EXIT.storage
+            : err.code.startsWith('EDG_CONFIG') || err.code === EdgeErrorCode.TOOL_INPUT
+              ? EXIT.config
+              : EXIT.unexpected;
     return { line: `error ${err.code}: ${err.message}`, exitCode };
   }
   if (isBridgeError(err)) {

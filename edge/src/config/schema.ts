@@ -36,6 +36,18 @@ export const EdgeConfigSchema = Type.Object(
     telemetry: Type.Object(
       {
         publishIntervalMs: Type.Integer({ default: 10000, minimum: 200, maximum: 3600000 }),
+        /** Records per MQTT message at most; a backlog drains in several. */
+        maxBatch: Type.Integer({ default: 100, minimum: 1, maximum: 500 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    outbox: Type.Object(
+      {
+        /** SQLite file that holds every record until the broker acknowledges it (docs/outbox.md). */
+        path: Type.String({ minLength: 1, default: '/var/lib/triporteur/outbox.db' }),
+        maxRows: Type.Integer({ default: 200_000, minimum: 100 }),
+        // 48 h, like Victron's backlog: long enough for a weekend in a dead zone.
+        maxAgeMs: Type.Integer({ default: 48 * 3600_000, minimum: 60_000 }),
       },
       { additionalProperties: false, default: {} },
     ),

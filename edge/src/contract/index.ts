@@ -1,4 +1,6 @@
 /** The edge ↔ fleet MQTT contract. The dashboard imports only this from the edge. */
+
+export * from './commands.js';
 export * from './parse.js';
 export * from './payloads.js';
 export * from './topics.js';

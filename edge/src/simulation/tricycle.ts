@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type ByteTransport,
   createMemoryPair,
@@ -20,6 +23,8 @@ export interface TricycleSpec {
   /** Simulated seconds per real second, so the battery visibly moves in a demo. */
   timeScale: number;
   publishIntervalMs: number;
+  /** The unit's outbox file; a fresh temporary one when absent. */
+  outboxPath?: string;
 }
 
 export interface SimulatedTricycle {
@@ -86,6 +91,7 @@ export async function startSimulatedTricycle(
     bms: { type: 'jbd', path: bmsPath, pollIntervalMs: Math.min(2000, spec.publishIntervalMs) },
     mqtt: { url: mqttUrl, username: spec.unitId, password: spec.password, reconnectMs: 1000 },
     telemetry: { publishIntervalMs: spec.publishIntervalMs },
+    outbox: { path: spec.outboxPath ?? join(await mkdtemp(join(tmpdir(), `${spec.unitId}-`)), 'outbox.db') },
   });
   const app = buildApp(host, config);
   await app.start();

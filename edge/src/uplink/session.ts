@@ -19,6 +19,7 @@ export class UplinkSession {
   private client: MqttClient | undefined;
   private statusValue: UplinkStatus = 'connecting';
   private readonly fatalListeners = new Set<(err: EdgeError) => void>();
+  private readonly connectListeners = new Set<() => void>();
   private outageLogged = false;
   private readonly log: Logger;
 
@@ -38,6 +39,12 @@ export class UplinkSession {
   onFatal(listener: (err: EdgeError) => void): () => void {
     this.fatalListeners.add(listener);
     return () => this.fatalListeners.delete(listener);
+  }
+
+  /** Called on every (re)connection, after the online state is queued. */
+  onConnect(listener: () => void): () => void {
+    this.connectListeners.add(listener);
+    return () => this.connectListeners.delete(listener);
   }
 
   async start(): Promise<void> {
@@ -63,7 +70,7 @@ export class UplinkSession {
 
     const client = this.host.connectMqtt(mqtt.url, options);
     this.client = client;
-    client.on('connect', () => this.onConnect());
+    client.on('connect', () => this.handleConnect());
     client.on('error', (err) => this.onError(err));
     client.on('offline', () => this.setStatus('offline'));
   }
@@ -78,7 +85,15 @@ export class UplinkSession {
     if (client.connected) {
       // A clean shutdown says offline itself; the will only fires on unclean disconnects.
       const offline: StatePayload = { v: 1, state: 'offline', bootId: this.bootId, ts: this.host.clock.now() };
-      await this.publish(unitTopic(this.config.unitId, 'state'), JSON.stringify(offline), true).catch(() => {});
+      // Bounded: the link may die under us, and a shutdown must never hang on an unacknowledged publish.
+      const sent = this.publish(unitTopic(this.config.unitId, 'state'), JSON.stringify(offline), true).catch(() => {});
+      await new Promise<void>((resolve) => {
+        const timer = this.host.clock.setTimeout(resolve, 2000);
+        void sent.finally(() => {
+          this.host.clock.clearTimeout(timer);
+          resolve();
+        });
+      });
     }
     this.client = undefined;
     this.setStatus('stopped');
@@ -97,13 +112,14 @@ export class UplinkSession {
     );
   }
 
-  private onConnect(): void {
+  private handleConnect(): void {
     this.outageLogged = false;
     this.setStatus('online');
     const online: StatePayload = { v: 1, state: 'online', bootId: this.bootId, ts: this.host.clock.now() };
     this.publish(unitTopic(this.config.unitId, 'state'), JSON.stringify(online), true).catch((err: unknown) =>
       this.log.warn({ err, code: EdgeErrorCode.MQTT_PUBLISH }, 'could not publish online state'),
     );
+    for (const listener of this.connectListeners) listener();
   }
 
   private onError(err: Error & { code?: unknown }): void {

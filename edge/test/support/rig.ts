@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   type ByteTransport,
   createPtyPair,
@@ -40,6 +43,7 @@ export function testConfig(overrides: {
   bmsPath: string;
   url: string;
   password?: string;
+  outboxPath?: string;
 }): Readonly<EdgeConfig> {
   const unitId = overrides.unitId ?? 'tri-test-01';
   return validateEdgeConfig({
@@ -54,6 +58,7 @@ export function testConfig(overrides: {
       keepaliveS: 10,
     },
     telemetry: { publishIntervalMs: 300 },
+    outbox: { path: overrides.outboxPath ?? join(mkdtempSync(join(tmpdir(), 'edge-outbox-')), 'outbox.db') },
   });
 }
 
