@@ -1,5 +1,8 @@
 import { type ByteTransport, type DeviceState, JbdDriver, type TimerHandle } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
+import { type AppInternals, appCommandContext } from './commands/app-context.js';
+import { buildBirth } from './commands/birth.js';
+import { CommandRouter } from './commands/router.js';
 import type { EdgeConfig } from './config/schema.js';
 import type { TelemetryRecord } from './contract/payloads.js';
 import { EdgeError, EdgeErrorCode, isEdgeError } from './errors.js';
@@ -55,7 +58,14 @@ function sameBoot(entries: OutboxEntry[]): OutboxEntry[] {
  * nothing is lost to a 4G drop, a broker outage or a power cut; the dashboard drops the duplicates a
  * replay can cause by (unit, bootId, seq). Does no I/O until start().
  */
-export function buildApp(host: Host, config: Readonly<EdgeConfig>): EdgeApp {
+export interface BuildOptions {
+  /** The config file the service was started from: the config-set command writes it. */
+  configPath?: string;
+  /** The edge software version, announced in the birth message. */
+  version?: string;
+}
+
+export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: BuildOptions = {}): EdgeApp {
   const bootId = host.randomId();
   const log: Logger = host.logger.child({ unitId: config.unitId, bootId });
   const uplink = new UplinkSession({ ...host, logger: log }, config, bootId);
@@ -65,6 +75,9 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>): EdgeApp {
   let flushTimer: TimerHandle | undefined;
   let flushing: Promise<void> = Promise.resolve();
   let nextSeq = 0;
+  // Settings a command may change at run time; everything else needs a restart.
+  const live = { publishIntervalMs: config.telemetry.publishIntervalMs, maxBatch: config.telemetry.maxBatch };
+  let router: CommandRouter | undefined;
   let published = 0;
   let running = false;
 
@@ -84,7 +97,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>): EdgeApp {
   /** Sends the backlog oldest first, one acknowledged batch at a time, while the link is up. */
   const drain = async () => {
     while (outbox && uplink.status === 'online') {
-      const batch = sameBoot(outbox.peek(config.telemetry.maxBatch));
+      const batch = sameBoot(outbox.peek(live.maxBatch));
       const first = batch[0];
       if (!first) return;
       const records = batch.map((e) => ({ ...(JSON.parse(e.payload) as TelemetryRecord), historical: e.historical }));
@@ -110,20 +123,62 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>): EdgeApp {
       void flush().finally(() => {
         if (running) scheduleFlush();
       });
-    }, config.telemetry.publishIntervalMs);
+    }, live.publishIntervalMs);
   };
+
+  const startDriver = (bmsLog: Logger) => {
+    if (!transport) return;
+    const active = new JbdDriver({
+      transport,
+      clock: host.clock,
+      pollIntervalMs: config.bms.pollIntervalMs,
+      responseTimeoutMs: config.bms.responseTimeoutMs,
+    });
+    driver = active;
+    active.on('state', (state) => bmsLog.info({ state }, 'BMS link state'));
+    active.on('discard', (d) => bmsLog.warn({ reason: d.reason, bytes: d.bytes.length }, 'discarded serial bytes'));
+    active.on('sample', (sample) => {
+      bmsLog.debug({ soc: sample.socPct, v: sample.voltageV }, 'battery sample');
+      // A tripped protection is an alarm: kept through any eviction.
+      store(
+        { ts: Math.round(sample.at), battery: toBatteryRecord(sample, active.state) },
+        sample.protection.length > 0,
+      );
+    });
+    active.start();
+  };
+
+  const status = (): EdgeStatus => ({
+    unitId: config.unitId,
+    bootId,
+    bms: driver?.state ?? 'stopped',
+    uplink: uplink.status,
+    pendingRecords: outbox?.stats().depth ?? 0,
+    publishedRecords: published,
+  });
+
+  const internals = (bmsLog: Logger): AppInternals => ({
+    host,
+    config: () => config,
+    ...(options.configPath === undefined ? {} : { configPath: options.configPath }),
+    status,
+    bmsTransport: () => transport,
+    oldestPendingTs: () => outbox?.stats().oldestTs ?? null,
+    setLive: (key, value) => {
+      if (key === 'telemetry.publishIntervalMs') live.publishIntervalMs = value;
+      else live.maxBatch = value;
+    },
+    restartBms: async () => {
+      await driver?.stop();
+      startDriver(bmsLog);
+    },
+    restartUplink: () => uplink.restart(),
+  });
 
   return {
     bootId,
     onFatal: (listener) => uplink.onFatal(listener),
-    status: () => ({
-      unitId: config.unitId,
-      bootId,
-      bms: driver?.state ?? 'stopped',
-      uplink: uplink.status,
-      pendingRecords: outbox?.stats().depth ?? 0,
-      publishedRecords: published,
-    }),
+    status,
 
     async start() {
       outbox = new Outbox(config.outbox.path, {
@@ -144,31 +199,27 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>): EdgeApp {
         );
       }
       const bmsLog = log.child({ module: 'bms' });
-      driver = new JbdDriver({
-        transport,
-        clock: host.clock,
-        pollIntervalMs: config.bms.pollIntervalMs,
-        responseTimeoutMs: config.bms.responseTimeoutMs,
-      });
-      const active = driver;
-      active.on('state', (state) => bmsLog.info({ state }, 'BMS link state'));
-      active.on('discard', (d) => bmsLog.warn({ reason: d.reason, bytes: d.bytes.length }, 'discarded serial bytes'));
-      active.on('sample', (sample) => {
-        bmsLog.debug({ soc: sample.socPct, v: sample.voltageV }, 'battery sample');
-        // A tripped protection is an alarm: kept through any eviction.
-        store(
-          { ts: Math.round(sample.at), battery: toBatteryRecord(sample, active.state) },
-          sample.protection.length > 0,
-        );
-      });
       // Whatever waits in the outbox when the link comes back was made while it was down: historical.
       uplink.onConnect(() => {
         outbox?.markReplay();
         void flush();
+        const birth = buildBirth({ bootId, config, version: options.version ?? 'unknown', now: host.clock.now() });
+        uplink.publishBirth(birth).catch((err: unknown) => log.warn({ err }, 'birth not published'));
+        const client = uplink.client;
+        if (!router && client) {
+          router = new CommandRouter({
+            client,
+            unitId: config.unitId,
+            context: appCommandContext(internals(bmsLog)),
+            clock: host.clock,
+            logger: log.child({ module: 'commands' }),
+          });
+          router.start().catch((err: unknown) => log.warn({ err }, 'command subscription failed'));
+        }
       });
       running = true;
       await uplink.start();
-      active.start();
+      startDriver(bmsLog);
       scheduleFlush();
       log.info({ bms: config.bms.path, broker: config.mqtt.url, outbox: config.outbox.path }, 'edge service started');
     },
@@ -176,6 +227,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>): EdgeApp {
     async stop() {
       running = false;
       if (flushTimer !== undefined) host.clock.clearTimeout(flushTimer);
+      router?.stop();
       await driver?.stop();
       // Last chance to send what is pending, but never hang a shutdown on a dead link: it stays in the outbox.
       await withDeadline(flush(), STOP_FLUSH_MS, host.clock);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { buildApp } from './app.js';
 import { describeFailure, EXIT } from './cli/report.js';
@@ -24,7 +25,10 @@ program
   .action(async (opts: { config: string }) => {
     const config = await loadEdgeConfig(opts.config).catch(fail);
     const logger = createLogger();
-    const app = buildApp(nodeHost(logger), config);
+    const version = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
+    const app = buildApp(nodeHost(logger), config, { configPath: opts.config, version });
     let stopping = false;
     const shutdown = async (exitCode: number) => {
       if (stopping) return;

@@ -1,6 +1,7 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from '../config/schema.js';
+import { type BirthPayload, birthTopic } from '../contract/commands.js';
 import type { StatePayload, TelemetryPayload } from '../contract/payloads.js';
 import { unitTopic } from '../contract/topics.js';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
@@ -16,7 +17,7 @@ export type UplinkStatus = 'connecting' | 'online' | 'offline' | 'refused' | 'st
  * broker's last will flips it to "offline" when the link dies, so the fleet sees a dead unit without polling.
  */
 export class UplinkSession {
-  private client: MqttClient | undefined;
+  private client_: MqttClient | undefined;
   private statusValue: UplinkStatus = 'connecting';
   private readonly fatalListeners = new Set<(err: EdgeError) => void>();
   private readonly connectListeners = new Set<() => void>();
@@ -69,10 +70,28 @@ export class UplinkSession {
     if (mqtt.caFile) options.ca = Buffer.from(await this.host.readFile(mqtt.caFile));
 
     const client = this.host.connectMqtt(mqtt.url, options);
-    this.client = client;
+    this.client_ = client;
     client.on('connect', () => this.handleConnect());
     client.on('error', (err) => this.onError(err));
     client.on('offline', () => this.setStatus('offline'));
+  }
+
+  /** The live client, for the command router; undefined before start() and after stop(). */
+  get client(): MqttClient | undefined {
+    return this.client_;
+  }
+
+  /** Retained identity: versions and config hash, re-sent on every connect. */
+  publishBirth(birth: BirthPayload): Promise<void> {
+    return this.publish(birthTopic(this.config.unitId), JSON.stringify(birth), true);
+  }
+
+  /** Drops the connection and dials again (the restart-subsystem command). */
+  async restart(): Promise<void> {
+    const client = this.client_;
+    if (!client) return;
+    await client.endAsync(true);
+    client.reconnect();
   }
 
   publishTelemetry(payload: TelemetryPayload): Promise<void> {
@@ -80,7 +99,7 @@ export class UplinkSession {
   }
 
   async stop(): Promise<void> {
-    const client = this.client;
+    const client = this.client_;
     if (!client) return;
     if (client.connected) {
       // A clean shutdown says offline itself; the will only fires on unclean disconnects.
@@ -95,14 +114,14 @@ export class UplinkSession {
         });
       });
     }
-    this.client = undefined;
+    this.client_ = undefined;
     this.setStatus('stopped');
     // Force when offline: a graceful end would wait for a reconnect that may never come.
     await client.endAsync(!client.connected);
   }
 
   private publish(topic: string, payload: string, retain: boolean): Promise<void> {
-    const client = this.client;
+    const client = this.client_;
     if (!client) return Promise.reject(new EdgeError(EdgeErrorCode.MQTT_PUBLISH, 'uplink is stopped'));
     return client.publishAsync(topic, payload, { qos: 1, retain }).then(
       () => undefined,
@@ -131,7 +150,7 @@ export class UplinkSession {
       );
       this.setStatus('refused');
       // Retrying with the same credentials would hammer the broker and the data plan for nothing.
-      this.client?.end(true);
+      this.client_?.end(true);
       for (const listener of this.fatalListeners) listener(fatal);
       return;
     }

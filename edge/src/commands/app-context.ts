@@ -1,0 +1,144 @@
+import { mkdir, readFile, rename, statfs, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type ByteTransport, formatCaptureChunk, formatCaptureHeader } from '@triporteur/firmware-bridge';
+import type { EdgeStatus } from '../app.js';
+import { validateEdgeConfig } from '../config/load.js';
+import type { EdgeConfig } from '../config/schema.js';
+import { EdgeError, EdgeErrorCode } from '../errors.js';
+import type { Host } from '../host.js';
+import { configValueAt } from './config-keys.js';
+import type { CaptureInfo, CommandContext, DiagnosticCheck } from './handlers.js';
+
+/** What the running service lets remote commands see and do; app.ts provides it. */
+export interface AppInternals {
+  host: Host;
+  config(): Readonly<EdgeConfig>;
+  /** The config file on the unit, when the service was started from one: config-set writes it. */
+  configPath?: string;
+  status(): EdgeStatus;
+  bmsTransport(): ByteTransport | undefined;
+  oldestPendingTs(): number | null;
+  /** Settings that take effect at once, without a restart. */
+  setLive(key: 'telemetry.publishIntervalMs' | 'telemetry.maxBatch', value: number): void;
+  restartBms(): Promise<void>;
+  restartUplink(): Promise<void>;
+}
+
+const LIVE_KEYS = new Set(['telemetry.publishIntervalMs', 'telemetry.maxBatch']);
+
+/**
+ * The remote side of a technician's tools: status, diagnostics, a raw capture of the BMS line (tapped,
+ * never written to), config get/set, subsystem restarts. Captures stay on the unit, next to the outbox.
+ */
+export function appCommandContext(app: AppInternals): CommandContext {
+  let capture: { file: string; bytes: number; stop(): Promise<void> } | undefined;
+
+  const stopCapture = async (): Promise<CaptureInfo> => {
+    if (!capture) throw new EdgeError(EdgeErrorCode.CMD_INVALID, 'no capture is running');
+    const { file, bytes } = capture;
+    await capture.stop();
+    capture = undefined;
+    return { file, bytes };
+  };
+
+  return {
+    getStatus: () => app.status(),
+
+    async runDiagnostics() {
+      const status = app.status();
+      const config = app.config();
+      const checks: DiagnosticCheck[] = [
+        { name: 'bms-link', ok: status.bms === 'connected' || status.bms === 'asleep', detail: status.bms },
+        { name: 'uplink', ok: status.uplink === 'online', detail: status.uplink },
+      ];
+      const oldest = app.oldestPendingTs();
+      const ageS = oldest === null ? 0 : Math.round((app.host.clock.now() - oldest) / 1000);
+      checks.push({ name: 'outbox', ok: ageS < 3600, detail: `${status.pendingRecords} pending, oldest ${ageS} s` });
+      try {
+        const fs = await statfs(dirname(config.outbox.path));
+        const freePct = (fs.bavail / fs.blocks) * 100;
+        checks.push({ name: 'disk', ok: freePct > 10, detail: `${freePct.toFixed(1)} % free` });
+      } catch (err) {
+        checks.push({ name: 'disk', ok: false, detail: (err as Error).message });
+      }
+      return { checks };
+    },
+
+    async startCapture({ port, seconds }) {
+      const config = app.config();
+      // Only the port this service already owns: a remote command must not open arbitrary devices.
+      if (port !== config.bms.path) {
+        throw new EdgeError(
+          EdgeErrorCode.CMD_INVALID,
+          `capture is available on the BMS port only (${config.bms.path})`,
+        );
+      }
+      const transport = app.bmsTransport();
+      if (!transport) throw new EdgeError(EdgeErrorCode.CMD_FAILED, 'the BMS port is not open');
+      if (capture) throw new EdgeError(EdgeErrorCode.CMD_BUSY, `a capture is already running (${capture.file})`);
+      const started = app.host.clock.now();
+      const dir = join(dirname(config.outbox.path), 'captures');
+      await mkdir(dir, { recursive: true });
+      const file = join(dir, `bms-${new Date(started).toISOString().replace(/[:.]/g, '-')}.cap`);
+      const lines: string[] = [
+        formatCaptureHeader({
+          port,
+          baudRate: config.bms.baudRate,
+          protocol: 'jbd',
+          startedAt: new Date(started).toISOString(),
+        }),
+      ];
+      const current = { file, bytes: 0, stop: async () => {} };
+      const untap = transport.onData((chunk) => {
+        current.bytes += chunk.length;
+        lines.push(formatCaptureChunk({ t: app.host.clock.now() - started, bytes: chunk }));
+      });
+      const timer = app.host.clock.setTimeout(() => void stopCapture().catch(() => undefined), (seconds ?? 60) * 1000);
+      current.stop = async () => {
+        untap();
+        app.host.clock.clearTimeout(timer);
+        await writeFile(file, lines.join(''));
+      };
+      capture = current;
+      return { file, bytes: 0 };
+    },
+
+    stopCapture,
+
+    getConfig: (key) => configValueAt(app.config(), key),
+
+    async setConfig(key, value) {
+      if (LIVE_KEYS.has(key) && typeof value === 'number') {
+        app.setLive(key as 'telemetry.publishIntervalMs' | 'telemetry.maxBatch', value);
+      }
+      if (!app.configPath) {
+        if (LIVE_KEYS.has(key)) return { applied: true, restartRequired: false };
+        throw new EdgeError(EdgeErrorCode.CMD_FAILED, 'this service was not started from a config file it can write');
+      }
+      // Read, change, validate the whole file, then replace it atomically: a power cut leaves old or new.
+      const raw = JSON.parse(await readFile(app.configPath, 'utf8')) as Record<string, unknown>;
+      setAt(raw, key, value);
+      validateEdgeConfig(raw);
+      const temp = `${app.configPath}.tmp`;
+      await writeFile(temp, `${JSON.stringify(raw, null, 2)}\n`);
+      await rename(temp, app.configPath);
+      return { applied: LIVE_KEYS.has(key), restartRequired: !LIVE_KEYS.has(key) };
+    },
+
+    async restartSubsystem(name) {
+      if (name === 'bms') await app.restartBms();
+      else await app.restartUplink();
+    },
+  };
+}
+
+function setAt(target: Record<string, unknown>, key: string, value: unknown): void {
+  const parts = key.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (next === null || typeof next !== 'object') node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts.at(-1) ?? key] = value;
+}
