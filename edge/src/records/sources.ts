@@ -1,0 +1,43 @@
+import type { DeviceState, Sample } from '@triporteur/firmware-bridge';
+
+/** Inputs of the report-by-exception engine that do not come from a serial device. */
+
+export interface SystemSample {
+  kind: 'system';
+  at: number;
+  /** Each field is absent when the machine does not expose it (a laptop has no thermal_zone0). */
+  cpuTempC?: number;
+  load1?: number;
+  memUsedPct?: number;
+  diskUsedPct?: number;
+  uptimeS?: number;
+}
+
+/** Counted on the unit by the hotspot; only these totals ever leave it, never a MAC or an IP. */
+export interface HotspotAggregate {
+  kind: 'hotspot';
+  at: number;
+  sessionsNow: number;
+  sessionsToday: number;
+  distinctDevicesToday: number;
+}
+
+export interface UplinkHealth {
+  kind: 'uplink';
+  at: number;
+  /** ModemManager's signal quality, %. */
+  signalPct?: number;
+  bytesSent: number;
+  bytesReceived: number;
+  reconnects: number;
+  outboxDepth: number;
+  /** From DataBudget: bytes both ways this billing month, and the stretch factor in force. */
+  monthBytes?: number;
+  stretch?: number;
+}
+
+export type RecordSource = Sample | SystemSample | HotspotAggregate | UplinkHealth;
+
+/** Kinds fed by a serial or network device that has a link state of its own. */
+export type DeviceKind = 'battery' | 'motor' | 'position' | 'aux';
+export type { DeviceState };
