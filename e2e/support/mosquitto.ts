@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,9 @@ const run = promisify(execFile);
 export interface Mosquitto {
   url: string;
   port: number;
+  /** Stops the broker (an outage; SIGTERM lets it save its sessions) but keeps its files for `restart()`. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,7 +49,9 @@ export async function startMosquitto(users: Record<string, string>, admin: strin
       'allow_anonymous false',
       `password_file ${passwordFile}`,
       `acl_file ${aclFile}`,
-      'persistence false',
+      // Sessions (the dashboard ingest's subscription and its queued QoS 1 messages) survive a restart.
+      'persistence true',
+      `persistence_location ${dir}/data/`,
       'log_dest stderr',
       'log_type error',
       'log_type warning',
@@ -55,25 +60,41 @@ export async function startMosquitto(users: Record<string, string>, admin: strin
   );
   // Started as root, mosquitto drops to the "mosquitto" user, which must still read these files.
   await chmod(dir, 0o755);
+  // Writable by whichever user mosquitto drops to, for its session database.
+  await mkdir(join(dir, 'data'));
+  await chmod(join(dir, 'data'), 0o777);
   for (const file of [passwordFile, aclFile, configFile]) await chmod(file, 0o644);
+  let child: ChildProcess = await launch(configFile, port);
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill(signal);
+      await exited;
+    }
+  };
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    kill,
+    restart: async () => {
+      await kill();
+      child = await launch(configFile, port);
+    },
+    stop: async () => {
+      await kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launch(configFile: string, port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn('mosquitto', ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   await waitForPort(port, child, () => stderr);
-  return {
-    url: `mqtt://127.0.0.1:${port}`,
-    port,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return child;
 }
 
 async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
