@@ -10,6 +10,8 @@ packages=(
   socat
   # a real MQTT broker, and its password tool for per-unit credentials
   mosquitto mosquitto-clients
+  # a throw-away CA for the MQTT-over-TLS tests
+  openssl
   # browser tests: Playwright drives Debian's Chromium (never a downloaded browser)
   chromium fonts-dejavu-core
 )

@@ -37,6 +37,8 @@ export const ExternalBrokerSchema = Type.Object(
     url: Type.String({ pattern: '^mqtts?://[^\\s]+$', description: 'e.g. mqtt://mosquitto.lan:1883' }),
     username: Type.String({ minLength: 1, maxLength: 128 }),
     password: Type.String({ minLength: 1, maxLength: 512 }),
+    /** PEM CA bundle that signed the broker's certificate, for mqtts:// to a private CA. */
+    caFile: Type.Optional(Type.String({ minLength: 1 })),
   },
   { additionalProperties: false },
 );

@@ -1,7 +1,8 @@
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { startEmbeddedBroker } from './broker/embedded.js';
 import { type DashboardConfig, DEFAULT_INGEST_USERNAME } from './config.js';
-import { listenError } from './errors.js';
+import { DashboardError, DashboardErrorCode, listenError } from './errors.js';
 import { buildHttpServer } from './http/server.js';
 import { type Ingest, startIngest } from './ingest/ingest.js';
 import { createLogger } from './logger.js';
@@ -23,6 +24,20 @@ export interface RunningDashboard {
   readonly store: FleetStore;
   readonly ingest: Ingest;
   close(): Promise<void>;
+}
+
+async function readCa(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (err) {
+    throw new DashboardError(
+      DashboardErrorCode.CONFIG_READ,
+      `cannot read broker.caFile ${path}: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
 }
 
 function withoutCredentials(url: string): string {
@@ -57,6 +72,7 @@ export async function startDashboard(
 
     let mqttUrl: string;
     let login: { username: string; password: string; clientId: string };
+    let ca: Uint8Array | undefined;
     if (config.broker.mode === 'embedded') {
       // Nobody can be connected to a broker that is only now starting; units say online again on connect.
       await store.markAllOffline();
@@ -71,9 +87,10 @@ export async function startDashboard(
       mqttUrl = broker.url;
       login = { ...broker.ingestLogin };
     } else {
-      const { url, username, password } = config.broker;
+      const { url, username, password, caFile } = config.broker;
       mqttUrl = withoutCredentials(url);
       login = { username, password, clientId: `${username}:ingest` };
+      if (caFile !== undefined) ca = await readCa(caFile);
     }
 
     const ingest = await startIngest({
@@ -83,6 +100,7 @@ export async function startDashboard(
       store,
       logger,
       ...(options.now ? { now: options.now } : {}),
+      ...(ca ? { ca } : {}),
     });
     stops.push(() => ingest.close());
 

@@ -20,7 +20,7 @@ export function makeUnits(ids: string[]): UnitCredentials[] {
 /** A dashboard with a fresh SQLite file; embedded aedes unless an external broker is given. */
 export async function startTestDashboard(
   units: UnitCredentials[],
-  external?: { url: string; username: string; password: string },
+  external?: { url: string; username: string; password: string; caFile?: string },
 ): Promise<RunningDashboard & { dbPath: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'fleet-'));
   const dbPath = join(dir, 'fleet.db');

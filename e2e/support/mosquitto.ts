@@ -21,7 +21,17 @@ export interface Mosquitto {
  * Debian's mosquitto on a private loopback port, with a password file and an ACL that
  * confines each unit to its own subtree (the same policy the embedded broker enforces).
  */
-export async function startMosquitto(users: Record<string, string>, admin: string): Promise<Mosquitto> {
+export interface MosquittoTls {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+export async function startMosquitto(
+  users: Record<string, string>,
+  admin: string,
+  tls?: MosquittoTls,
+): Promise<Mosquitto> {
   const dir = await mkdtemp(join(tmpdir(), 'mosquitto-'));
   const passwordFile = join(dir, 'passwd');
   const aclFile = join(dir, 'acl');
@@ -46,6 +56,7 @@ export async function startMosquitto(users: Record<string, string>, admin: strin
     configFile,
     [
       `listener ${port} 127.0.0.1`,
+      ...(tls ? [`cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`] : []),
       'allow_anonymous false',
       `password_file ${passwordFile}`,
       `acl_file ${aclFile}`,
@@ -73,7 +84,7 @@ export async function startMosquitto(users: Record<string, string>, admin: strin
     }
   };
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: tls ? `mqtts://localhost:${port}` : `mqtt://127.0.0.1:${port}`,
     port,
     kill,
     restart: async () => {

@@ -23,6 +23,8 @@ export interface IngestOptions {
   logger: Logger;
   now?: () => number;
   connectTimeoutMs?: number;
+  /** CA bundle (PEM) for mqtts:// brokers signed by a private CA. */
+  ca?: Uint8Array;
 }
 
 /** Why a message was dropped; counted so an operator can see a misbehaving unit without reading logs. */
@@ -148,6 +150,7 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     reconnectOnConnackError: true,
     connectTimeout: options.connectTimeoutMs ?? 10_000,
     manualConnect: true,
+    ...(options.ca ? { ca: Buffer.from(options.ca) } : {}),
   });
   client.handleMessage = (packet: IPublishPacket, done) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
