@@ -1,8 +1,8 @@
 import { type SimulatedTricycle, startSimulatedTricycle } from '@triporteur/edge';
+import { startMosquitto } from '@triporteur/edge/testing';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeUnits, quietLogger, startTestDashboard, until } from './support/fleet.js';
-import { startMosquitto } from './support/mosquitto.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

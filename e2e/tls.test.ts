@@ -2,11 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, nodeHost, validateEdgeConfig } from '@triporteur/edge';
+import { startMosquitto } from '@triporteur/edge/testing';
 import { createPtyPair, JbdSimulator, openSerialTransport } from '@triporteur/firmware-bridge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestCa } from './support/certs.js';
 import { quietLogger, startTestDashboard, until } from './support/fleet.js';
-import { startMosquitto } from './support/mosquitto.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBirth } from '../src/commands/birth.js';
 import { birthTopic, parseBirth } from '../src/contract/commands.js';
 import { EdgeErrorCode } from '../src/errors.js';
-import { type Mosquitto, startCommandsMosquitto } from './support/commands-mosquitto.js';
+import { type Mosquitto, startMosquitto } from '../src/testing/mosquitto.js';
 import {
   connectUnit,
   outcome,
@@ -24,7 +24,7 @@ let broker: Mosquitto;
 let tech: Technician;
 
 beforeAll(async () => {
-  broker = await startCommandsMosquitto({ [UNIT]: UNIT_PASSWORD, [OTHER]: UNIT_PASSWORD, [TECH]: TECH_PASSWORD }, TECH);
+  broker = await startMosquitto({ [UNIT]: UNIT_PASSWORD, [OTHER]: UNIT_PASSWORD, [TECH]: TECH_PASSWORD }, TECH);
   tech = await Technician.connect(broker.url);
 });
 

@@ -1,0 +1,7 @@
+/**
+ * Test brokers for the fleet contract: Debian's Mosquitto with the fleet's password file and ACL, on a
+ * private loopback port. Used by the edge's own tests and by the cross-workspace e2e tests; never by
+ * the service itself.
+ */
+export { freePort } from './free-port.js';
+export { type Mosquitto, type MosquittoTls, startMosquitto } from './mosquitto.js';
