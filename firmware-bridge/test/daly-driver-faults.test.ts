@@ -4,7 +4,7 @@ import { DalyDriver, type DalyDriverOptions } from '../src/daly/driver.js';
 import { type BridgeError, BridgeErrorCode } from '../src/errors.js';
 import { ManualClock } from '../src/testing/manual-clock.js';
 import { createMemoryPair } from '../src/transport/memory.js';
-import type { ByteTransport } from '../src/transport/transport.js';
+import { breakableTransport } from './support/breakable-transport.js';
 import { dalyRig, dalyScript } from './support/daly-rig.js';
 import { fromHex, responseVectors, SOLARREADER_SESSION, streamVectors } from './vectors/daly.js';
 
@@ -187,20 +187,8 @@ describe('DalyDriver against faulty peers', () => {
   });
 
   it('passes a link failure on as BRG_PORT_CLOSED with its cause, and unsubscribes cleanly', async () => {
-    const [host] = createMemoryPair();
-    let fail: ((err: Error) => void) | undefined;
-    const transport: ByteTransport = {
-      write: (b) => host.write(b),
-      onData: (l) => host.onData(l),
-      onError: (l) => {
-        fail = l;
-        return () => {
-          fail = undefined;
-        };
-      },
-      close: () => host.close(),
-      isOpen: true,
-    };
+    const link = breakableTransport();
+    const { transport } = link;
     const driver = new DalyDriver({ transport, clock: new ManualClock(), nominalAh: 20 });
     const errors: BridgeError[] = [];
     const off = driver.on('error', (e) => errors.push(e));
@@ -208,14 +196,14 @@ describe('DalyDriver against faulty peers', () => {
     driver.on('bogus', () => undefined);
     driver.start();
     const cable = new Error('EIO');
-    fail?.(cable);
+    link.fail(cable);
     off();
-    fail?.(new Error('after unsubscribe'));
+    link.fail(new Error('after unsubscribe'));
     expect(errors).toHaveLength(1);
     expect(errors[0]?.code).toBe(BridgeErrorCode.PORT_CLOSED);
     expect(errors[0]?.cause).toBe(cable);
     await driver.stop();
-    expect(fail).toBeUndefined();
+    expect(link.listening).toBe(false);
   });
 
   it.each<[string, Partial<DalyDriverOptions>]>([

@@ -3,8 +3,7 @@ import { type BridgeError, BridgeErrorCode } from '../src/errors.js';
 import { encodeResponse } from '../src/jbd/codec.js';
 import { JbdDriver } from '../src/jbd/driver.js';
 import { ManualClock } from '../src/testing/manual-clock.js';
-import { createMemoryPair } from '../src/transport/memory.js';
-import type { ByteTransport } from '../src/transport/transport.js';
+import { breakableTransport } from './support/breakable-transport.js';
 import { rig, script } from './support/driver-rig.js';
 import { hex, responseVectors } from './vectors/jbd.js';
 
@@ -105,20 +104,8 @@ describe('JbdDriver against scripted peers', () => {
   });
 
   it('passes a link failure on as BRG_PORT_CLOSED with its cause, and unsubscribes cleanly', async () => {
-    const [host] = createMemoryPair();
-    let fail: ((err: Error) => void) | undefined;
-    const transport: ByteTransport = {
-      write: (b) => host.write(b),
-      onData: (l) => host.onData(l),
-      onError: (l) => {
-        fail = l;
-        return () => {
-          fail = undefined;
-        };
-      },
-      close: () => host.close(),
-      isOpen: true,
-    };
+    const link = breakableTransport();
+    const { transport } = link;
     const driver = new JbdDriver({ transport, clock: new ManualClock() });
     const errors: BridgeError[] = [];
     const off = driver.on('error', (e) => errors.push(e));
@@ -126,13 +113,13 @@ describe('JbdDriver against scripted peers', () => {
     driver.on('bogus', () => undefined);
     driver.start();
     const cable = new Error('EIO');
-    fail?.(cable);
+    link.fail(cable);
     off();
-    fail?.(new Error('after unsubscribe'));
+    link.fail(new Error('after unsubscribe'));
     expect(errors).toHaveLength(1);
     expect(errors[0]?.code).toBe(BridgeErrorCode.PORT_CLOSED);
     expect(errors[0]?.cause).toBe(cable);
     await driver.stop();
-    expect(fail).toBeUndefined();
+    expect(link.listening).toBe(false);
   });
 });

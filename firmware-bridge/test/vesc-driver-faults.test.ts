@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { type BridgeError, BridgeErrorCode } from '../src/errors.js';
 import { ManualClock } from '../src/testing/manual-clock.js';
 import { createMemoryPair } from '../src/transport/memory.js';
-import type { ByteTransport } from '../src/transport/transport.js';
 import {
   encodeFwVersionReply,
   encodeFwVersionRequest,
@@ -11,6 +10,7 @@ import {
 } from '../src/vesc/codec.js';
 import { VESC_SAMPLE_MASK, VescDriver, type VescDriverOptions } from '../src/vesc/driver.js';
 import { encodeVescFrame } from '../src/vesc/frame.js';
+import { breakableTransport } from './support/breakable-transport.js';
 import { vescRig, vescScript } from './support/vesc-rig.js';
 import { hex, replyVectors, VESC_RS_MASK } from './vectors/vesc.js';
 
@@ -169,20 +169,8 @@ describe('VescDriver against scripted controllers', () => {
   });
 
   it('passes a link failure on as BRG_PORT_CLOSED with its cause, and unsubscribes cleanly', async () => {
-    const [host] = createMemoryPair();
-    let fail: ((err: Error) => void) | undefined;
-    const transport: ByteTransport = {
-      write: (b) => host.write(b),
-      onData: (l) => host.onData(l),
-      onError: (l) => {
-        fail = l;
-        return () => {
-          fail = undefined;
-        };
-      },
-      close: () => host.close(),
-      isOpen: true,
-    };
+    const link = breakableTransport();
+    const { transport } = link;
     const driver = new VescDriver({ transport, clock: new ManualClock() });
     const errors: BridgeError[] = [];
     const off = driver.on('error', (e) => errors.push(e));
@@ -190,14 +178,14 @@ describe('VescDriver against scripted controllers', () => {
     driver.on('bogus', () => undefined);
     driver.start();
     const cable = new Error('EIO');
-    fail?.(cable);
+    link.fail(cable);
     off();
-    fail?.(new Error('after unsubscribe'));
+    link.fail(new Error('after unsubscribe'));
     expect(errors).toHaveLength(1);
     expect(errors[0]?.code).toBe(BridgeErrorCode.PORT_CLOSED);
     expect(errors[0]?.cause).toBe(cable);
     await driver.stop();
-    expect(fail).toBeUndefined();
+    expect(link.listening).toBe(false);
   });
 
   it.each<[string, Partial<VescDriverOptions>]>([
