@@ -30,7 +30,8 @@ describe('fleet page in Chromium', () => {
         password: unit.password,
         initialSocPct: 90 - 30 * i,
         timeScale: 600,
-        publishIntervalMs: 500,
+        sampleIntervalMs: 500,
+        batchIntervalMs: 500,
       };
       const tricycle = await startSimulatedTricycle(spec, dashboard.mqttUrl, quietLogger);
       cleanups.push(() => tricycle.stop());

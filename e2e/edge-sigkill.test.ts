@@ -61,7 +61,7 @@ describe('the edge process killed with SIGKILL again and again', () => {
         unitId: unit.id,
         bms: { type: 'jbd', path: pty.b, pollIntervalMs: 200, responseTimeoutMs: 150 },
         mqtt: { url: dashboard.mqttUrl, username: unit.id, password: unit.password, reconnectMs: 500 },
-        telemetry: { publishIntervalMs: 300 },
+        telemetry: { sampleIntervalMs: 300, batchIntervalMs: 300 },
         outbox: { path: outbox },
       }),
     );

@@ -34,7 +34,14 @@ describe('a broker outage while records keep coming', () => {
     cleanups.push(() => dashboard.close());
     // A record every 300 ms: the outage below holds as many records as a few minutes of a real unit's 10-s ones.
     const tricycle = await startSimulatedTricycle(
-      { unitId: unit.id, password: unit.password, initialSocPct: 80, timeScale: 60, publishIntervalMs: 300 },
+      {
+        unitId: unit.id,
+        password: unit.password,
+        initialSocPct: 80,
+        timeScale: 60,
+        sampleIntervalMs: 300,
+        batchIntervalMs: 300,
+      },
       mosquitto.url,
       quietLogger,
     );

@@ -27,7 +27,8 @@ const spec = (unit: { id: string; password: string }) => ({
   password: unit.password,
   initialSocPct: 80,
   timeScale: 600,
-  publishIntervalMs: 300,
+  sampleIntervalMs: 300,
+  batchIntervalMs: 300,
 });
 
 async function checkPipeline(dashboard: Awaited<ReturnType<typeof startTestDashboard>>, tricycle: SimulatedTricycle) {

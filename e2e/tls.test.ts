@@ -42,7 +42,7 @@ async function setup(caFileForEdge: (ca: string, other: string) => string) {
       caFile: caFileForEdge(ca.caFile, stranger.caFile),
       reconnectMs: 500,
     },
-    telemetry: { publishIntervalMs: 300 },
+    telemetry: { sampleIntervalMs: 300, batchIntervalMs: 300 },
     outbox: { path: join(await mkdtemp(join(tmpdir(), 'tls-outbox-')), 'outbox.db') },
   });
   const app = buildApp(nodeHost(quietLogger), config);

@@ -60,7 +60,8 @@ async function main(): Promise<void> {
       password: secrets.get(unit.id) ?? '',
       initialSocPct: unit.initialSocPct,
       timeScale,
-      publishIntervalMs: 2000,
+      sampleIntervalMs: 2000,
+      batchIntervalMs: 4000,
       outboxPath: join(dataDir, `${unit.id}-outbox.db`),
     };
     tricycles.push(await startSimulatedTricycle(spec, dashboard.mqttUrl, logger));

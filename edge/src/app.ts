@@ -1,15 +1,19 @@
+import { dirname, join } from 'node:path';
 import { type ByteTransport, type DeviceState, JbdDriver, type TimerHandle } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
 import { type AppInternals, appCommandContext } from './commands/app-context.js';
 import { buildBirth } from './commands/birth.js';
 import { CommandRouter } from './commands/router.js';
 import type { EdgeConfig } from './config/schema.js';
-import type { TelemetryRecord } from './contract/payloads.js';
-import { EdgeError, EdgeErrorCode, isEdgeError } from './errors.js';
+import { EdgeError, EdgeErrorCode } from './errors.js';
 import type { Host } from './host.js';
-import { toBatteryRecord } from './telemetry/battery-record.js';
-import { Outbox, type OutboxEntry } from './uplink/outbox.js';
-import { UplinkSession, type UplinkStatus } from './uplink/session.js';
+import { DataBudget } from './records/budget.js';
+import type { HotspotAggregate } from './records/sources.js';
+import { nodeSystemFacts, type SystemFacts, SystemHealth } from './records/system-health.js';
+import { loadBudgetState, saveBudgetState } from './telemetry/budget-file.js';
+import { type LiveTelemetrySettings, type PipelineStats, TelemetryPipeline } from './telemetry/pipeline.js';
+import { Outbox } from './uplink/outbox.js';
+import { type ByteCount, UplinkSession, type UplinkStatus } from './uplink/session.js';
 
 /** How long stop() waits for the last batch to be acknowledged. */
 const STOP_FLUSH_MS = 2000;
@@ -32,6 +36,9 @@ export interface EdgeStatus {
   /** Records in the outbox, not yet acknowledged by the broker. */
   pendingRecords: number;
   publishedRecords: number;
+  telemetry: PipelineStats;
+  /** Bytes on the MQTT socket this boot, and this billing month (the data budget). */
+  uplinkBytes: ByteCount & { monthBytes: number; capBytes: number | null; stretch: number };
 }
 
 export interface EdgeApp {
@@ -44,86 +51,117 @@ export interface EdgeApp {
   status(): EdgeStatus;
 }
 
-/** The leading run of entries from one boot: a contract batch carries a single bootId. */
-function sameBoot(entries: OutboxEntry[]): OutboxEntry[] {
-  const first = entries[0];
-  if (!first) return [];
-  const end = entries.findIndex((e) => e.bootId !== first.bootId);
-  return end === -1 ? entries : entries.slice(0, end);
-}
-
-/**
- * Wires serial → JBD driver → telemetry record → durable outbox → batch → MQTT. A record is on the
- * SD card before anything is sent and leaves the outbox only once the broker acknowledged it, so
- * nothing is lost to a 4G drop, a broker outage or a power cut; the dashboard drops the duplicates a
- * replay can cause by (unit, bootId, seq). Does no I/O until start().
- */
 export interface BuildOptions {
   /** The config file the service was started from: the config-set command writes it. */
   configPath?: string;
   /** The edge software version, announced in the birth message. */
   version?: string;
+  /** Linux facts for system health; tests give fixed ones. */
+  systemFacts?: SystemFacts;
+  /** The hotspot's counters (issue 5's portal); absent, no hotspot kind is sent. */
+  hotspot?: () => HotspotAggregate | undefined;
 }
 
+/**
+ * Wires serial devices → samples → report-by-exception records → durable outbox → batches → MQTT.
+ * A record is on the SD card before anything is sent and leaves the outbox only once the broker
+ * acknowledged it, so nothing is lost to a 4G drop, a broker outage or a power cut; the dashboard
+ * drops the duplicates a replay can cause by (unit, bootId, seq). Does no I/O until start().
+ */
 export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: BuildOptions = {}): EdgeApp {
   const bootId = host.randomId();
   const log: Logger = host.logger.child({ unitId: config.unitId, bootId });
   const uplink = new UplinkSession({ ...host, logger: log }, config, bootId);
+  const telemetryConfig = config.telemetry;
+  const budgetPath = join(dirname(config.outbox.path), 'budget.json');
+  const budget = new DataBudget({
+    clock: host.clock,
+    maxStretch: telemetryConfig.budget.maxStretch,
+    billingDay: telemetryConfig.budget.billingDay,
+    ...(telemetryConfig.budget.monthlyCapBytes === undefined
+      ? {}
+      : { monthlyCapBytes: telemetryConfig.budget.monthlyCapBytes }),
+  });
+  const systemHealth = new SystemHealth({
+    facts: options.systemFacts ?? nodeSystemFacts,
+    dataDir: dirname(config.outbox.path),
+    clock: host.clock,
+  });
+  // Settings a command may change at run time; everything else needs a restart.
+  const live: LiveTelemetrySettings = {
+    sampleIntervalMs: telemetryConfig.sampleIntervalMs,
+    batchIntervalMs: telemetryConfig.batchIntervalMs,
+    maxBatch: telemetryConfig.maxBatch,
+  };
   let outbox: Outbox | undefined;
   let transport: ByteTransport | undefined;
   let driver: JbdDriver | undefined;
-  let flushTimer: TimerHandle | undefined;
-  let flushing: Promise<void> = Promise.resolve();
-  let nextSeq = 0;
-  // Settings a command may change at run time; everything else needs a restart.
-  const live = { publishIntervalMs: config.telemetry.publishIntervalMs, maxBatch: config.telemetry.maxBatch };
+  let tickTimer: TimerHandle | undefined;
   let router: CommandRouter | undefined;
-  let published = 0;
   let running = false;
+  let budgetRef: DataBudget = budget;
+  let counted: ByteCount = { sent: 0, received: 0 };
 
-  const store = (record: Omit<TelemetryRecord, 'seq' | 'historical'>, alarm: boolean) => {
-    const full: TelemetryRecord = { seq: nextSeq++, historical: false, ...record };
+  const pipeline = new TelemetryPipeline({
+    bootId,
+    records: telemetryConfig,
+    live,
+    outbox: () => outbox,
+    online: () => uplink.status === 'online',
+    publish: (bytes) => uplink.publishTelemetry(bytes),
+    stretch: () => budgetRef.stretch,
+    clock: host.clock,
+    logger: log.child({ module: 'telemetry' }),
+  });
+
+  /** Feeds the bytes the socket moved since the last call into the month's budget. */
+  const countBytes = () => {
+    const now = uplink.bytes;
+    budgetRef.count(Math.max(0, now.sent - counted.sent), Math.max(0, now.received - counted.received));
+    counted = now;
+  };
+
+  const saveBudget = () => {
     try {
-      outbox?.append([{ bootId, seq: full.seq, ts: full.ts, alarm, payload: JSON.stringify(full) }]);
+      saveBudgetState(budgetPath, budgetRef.state());
     } catch (err) {
-      // Disk full: say so loudly with the count, keep running, and store again once acks free space.
-      log.error(
-        { err, code: isEdgeError(err) ? err.code : EdgeErrorCode.OUTBOX_IO, seq: full.seq },
-        'record not stored',
-      );
+      log.warn({ err, path: budgetPath }, 'data budget not saved');
     }
   };
 
-  /** Sends the backlog oldest first, one acknowledged batch at a time, while the link is up. */
-  const drain = async () => {
-    while (outbox && uplink.status === 'online') {
-      const batch = sameBoot(outbox.peek(live.maxBatch));
-      const first = batch[0];
-      if (!first) return;
-      const records = batch.map((e) => ({ ...(JSON.parse(e.payload) as TelemetryRecord), historical: e.historical }));
-      try {
-        await uplink.publishTelemetry({ v: 1, bootId: first.bootId, records });
-      } catch (err) {
-        // Still in the outbox: sent again after the next reconnect, marked historical.
-        log.warn({ err, code: EdgeErrorCode.MQTT_PUBLISH, pending: batch.length }, 'telemetry batch not acknowledged');
-        return;
-      }
-      outbox?.ack(batch.map((e) => e.id));
-      published += batch.length;
-    }
+  /** One report-by-exception step: health sources first, so the record holds them too. */
+  const tick = () => {
+    countBytes();
+    const month = budgetRef.status();
+    const bytes = uplink.bytes;
+    pipeline.observe({
+      kind: 'uplink',
+      at: host.clock.now(),
+      bytesSent: bytes.sent,
+      bytesReceived: bytes.received,
+      reconnects: uplink.reconnects,
+      outboxDepth: outbox?.stats().depth ?? 0,
+      monthBytes: month.usedBytes,
+      stretch: budgetRef.stretch,
+    });
+    const hotspot = options.hotspot?.();
+    if (hotspot) pipeline.observe(hotspot);
+    pipeline.tick();
+    // Read for the next tick: a slow statfs never delays this one.
+    void systemHealth.sample().then((sample) => pipeline.observe(sample));
   };
 
-  const flush = () => {
-    flushing = flushing.then(drain);
-    return flushing;
+  const scheduleTick = () => {
+    tickTimer = host.clock.setTimeout(() => {
+      tick();
+      if (running) scheduleTick();
+    }, live.sampleIntervalMs);
   };
 
-  const scheduleFlush = () => {
-    flushTimer = host.clock.setTimeout(() => {
-      void flush().finally(() => {
-        if (running) scheduleFlush();
-      });
-    }, live.publishIntervalMs);
+  const flushAndSave = async () => {
+    await pipeline.flush();
+    countBytes();
+    saveBudget();
   };
 
   const startDriver = (bmsLog: Logger) => {
@@ -135,27 +173,38 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       responseTimeoutMs: config.bms.responseTimeoutMs,
     });
     driver = active;
-    active.on('state', (state) => bmsLog.info({ state }, 'BMS link state'));
+    pipeline.linkState('battery', active.state);
+    active.on('state', (state) => {
+      bmsLog.info({ state }, 'BMS link state');
+      pipeline.linkState('battery', state);
+    });
     active.on('discard', (d) => bmsLog.warn({ reason: d.reason, bytes: d.bytes.length }, 'discarded serial bytes'));
     active.on('sample', (sample) => {
       bmsLog.debug({ soc: sample.socPct, v: sample.voltageV }, 'battery sample');
-      // A tripped protection is an alarm: kept through any eviction.
-      store(
-        { ts: Math.round(sample.at), battery: toBatteryRecord(sample, active.state) },
-        sample.protection.length > 0,
-      );
+      pipeline.observe(sample);
     });
     active.start();
   };
 
-  const status = (): EdgeStatus => ({
-    unitId: config.unitId,
-    bootId,
-    bms: driver?.state ?? 'stopped',
-    uplink: uplink.status,
-    pendingRecords: outbox?.stats().depth ?? 0,
-    publishedRecords: published,
-  });
+  const status = (): EdgeStatus => {
+    const month = budgetRef.status();
+    const stats = pipeline.stats();
+    return {
+      unitId: config.unitId,
+      bootId,
+      bms: driver?.state ?? 'stopped',
+      uplink: uplink.status,
+      pendingRecords: outbox?.stats().depth ?? 0,
+      publishedRecords: stats.published,
+      telemetry: stats,
+      uplinkBytes: {
+        ...uplink.bytes,
+        monthBytes: month.usedBytes,
+        capBytes: month.capBytes ?? null,
+        stretch: month.stretch,
+      },
+    };
+  };
 
   const internals = (bmsLog: Logger): AppInternals => ({
     host,
@@ -165,7 +214,8 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
     bmsTransport: () => transport,
     oldestPendingTs: () => outbox?.stats().oldestTs ?? null,
     setLive: (key, value) => {
-      if (key === 'telemetry.publishIntervalMs') live.publishIntervalMs = value;
+      if (key === 'telemetry.sampleIntervalMs') live.sampleIntervalMs = value;
+      else if (key === 'telemetry.batchIntervalMs') live.batchIntervalMs = value;
       else live.maxBatch = value;
     },
     restartBms: async () => {
@@ -187,6 +237,18 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
         clock: host.clock,
         logger: log.child({ module: 'outbox' }),
       });
+      const saved = loadBudgetState(budgetPath);
+      if (saved) {
+        budgetRef = new DataBudget({
+          clock: host.clock,
+          maxStretch: telemetryConfig.budget.maxStretch,
+          billingDay: telemetryConfig.budget.billingDay,
+          state: saved,
+          ...(telemetryConfig.budget.monthlyCapBytes === undefined
+            ? {}
+            : { monthlyCapBytes: telemetryConfig.budget.monthlyCapBytes }),
+        });
+      }
       try {
         transport = await host.openSerial({ path: config.bms.path, baudRate: config.bms.baudRate });
       } catch (err) {
@@ -202,7 +264,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       // Whatever waits in the outbox when the link comes back was made while it was down: historical.
       uplink.onConnect(() => {
         outbox?.markReplay();
-        void flush();
+        void flushAndSave();
         const birth = buildBirth({ bootId, config, version: options.version ?? 'unknown', now: host.clock.now() });
         uplink.publishBirth(birth).catch((err: unknown) => log.warn({ err }, 'birth not published'));
         const client = uplink.client;
@@ -218,19 +280,22 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
         }
       });
       running = true;
+      pipeline.observe(await systemHealth.sample());
       await uplink.start();
       startDriver(bmsLog);
-      scheduleFlush();
+      scheduleTick();
       log.info({ bms: config.bms.path, broker: config.mqtt.url, outbox: config.outbox.path }, 'edge service started');
     },
 
     async stop() {
       running = false;
-      if (flushTimer !== undefined) host.clock.clearTimeout(flushTimer);
+      if (tickTimer !== undefined) host.clock.clearTimeout(tickTimer);
       router?.stop();
       await driver?.stop();
-      // Last chance to send what is pending, but never hang a shutdown on a dead link: it stays in the outbox.
-      await withDeadline(flush(), STOP_FLUSH_MS, host.clock);
+      // The last samples become a record, then a last chance to send what is pending; never hang a
+      // shutdown on a dead link: it stays in the outbox.
+      if (outbox) tick();
+      await withDeadline(flushAndSave(), STOP_FLUSH_MS, host.clock);
       await uplink.stop();
       await transport?.close();
       outbox?.close();

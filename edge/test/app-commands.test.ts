@@ -72,9 +72,9 @@ describe('edge app: remote commands and birth', () => {
 
   it('applies a telemetry interval live, and refuses an invalid value naming the field', async () => {
     const { send } = await running();
-    const ok = await send('config-set', 'set-1', { key: 'telemetry.publishIntervalMs', value: 1000 });
+    const ok = await send('config-set', 'set-1', { key: 'telemetry.batchIntervalMs', value: 1000 });
     expect(ok).toMatchObject({ ok: true, result: { applied: true, restartRequired: false } });
-    const bad = await send('config-set', 'set-2', { key: 'telemetry.publishIntervalMs', value: 'fast' });
+    const bad = await send('config-set', 'set-2', { key: 'telemetry.batchIntervalMs', value: 'fast' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'EDG_CMD_INVALID' } });
     const read = await send('config-get', 'get-1', { key: 'mqtt.password' });
     expect(read).toMatchObject({ ok: true, result: { value: '[redacted]' } });

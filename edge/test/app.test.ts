@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type EdgeApp } from '../src/app.js';
-import { parseState, parseTelemetry } from '../src/contract/parse.js';
-import type { StatePayload, TelemetryPayload } from '../src/contract/payloads.js';
+import { decodeBatch } from '../src/contract/encoding.js';
+import { parseState } from '../src/contract/parse.js';
+import type { StatePayload } from '../src/contract/payloads.js';
+import { applyRecord, type ReconstructedState, type TelemetryBatchV2 } from '../src/contract/records.js';
 import { unitTopic } from '../src/contract/topics.js';
 import { type EdgeError, EdgeErrorCode } from '../src/errors.js';
 import { startTestBroker, type TestBroker } from './support/aedes-broker.js';
@@ -19,7 +21,7 @@ afterEach(async () => {
 
 async function observer(
   broker: TestBroker,
-): Promise<{ client: MqttClient; states: StatePayload[]; batches: TelemetryPayload[] }> {
+): Promise<{ client: MqttClient; states: StatePayload[]; batches: TelemetryBatchV2[] }> {
   const client = await mqtt.connectAsync(broker.url, {
     username: 'observer',
     password: 'observer-secret',
@@ -27,20 +29,27 @@ async function observer(
   });
   cleanups.push(() => client.endAsync(true));
   const states: StatePayload[] = [];
-  const batches: TelemetryPayload[] = [];
+  const batches: TelemetryBatchV2[] = [];
   client.on('message', (topic, payload) => {
     if (topic.endsWith('/state')) {
       const parsed = parseState(payload);
       if (!parsed.ok) throw new Error(`bad state payload: ${parsed.detail}`);
       states.push(parsed.value);
     } else {
-      const parsed = parseTelemetry(payload);
+      const parsed = decodeBatch(payload);
       if (!parsed.ok) throw new Error(`bad telemetry payload: ${parsed.detail}`);
+      if (parsed.value.v !== 2) throw new Error('the edge sends payload version 2');
       batches.push(parsed.value);
     }
   });
   await client.subscribeAsync([unitTopic(UNIT, 'state'), unitTopic(UNIT, 'telemetry')], { qos: 1 });
   return { client, states, batches };
+}
+
+/** What the dashboard rebuilds from the boot's records, folded in order. */
+function reconstruct(batches: TelemetryBatchV2[], bootId: string): ReconstructedState {
+  const records = batches.filter((b) => b.bootId === bootId).flatMap((b) => b.records);
+  return records.reduce<ReconstructedState>((state, record) => applyRecord(state, record), {});
 }
 
 async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -80,7 +89,13 @@ describe('edge app: pty → JBD driver → MQTT', () => {
     const records = watch.batches.flatMap((b) => b.records);
     expect(watch.batches.every((b) => b.bootId === app.bootId)).toBe(true);
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i));
-    const battery = records.at(-1)?.battery;
+    // The boot's first record carries every kind in full; later ones only what moved past its deadband.
+    expect(records[0]?.battery).toMatchObject({ full: true });
+    expect(records[0]?.system).toMatchObject({ full: true });
+    expect(records[0]?.uplink).toMatchObject({ full: true });
+    const state = reconstruct(watch.batches, app.bootId);
+    expect(state.battery?.complete).toBe(true);
+    const battery = state.battery?.values;
     expect(battery?.state).toBe('connected');
     expect(battery?.voltageV).toBeGreaterThan(40);
     expect(battery?.voltageV).toBeLessThan(56);

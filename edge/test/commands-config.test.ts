@@ -20,7 +20,7 @@ beforeEach(async () => {
 
 describe('config-set over a real broker', () => {
   it.each([
-    ['telemetry.publishIntervalMs', 60_000, { applied: true, restartRequired: false }],
+    ['telemetry.batchIntervalMs', 60_000, { applied: true, restartRequired: false }],
     ['bms.pollIntervalMs', 2000, { applied: false, restartRequired: true, restart: 'bms' }],
     ['bms.path', '/dev/triporteur-bms', { applied: false, restartRequired: true, restart: 'bms' }],
     ['bms.baudRate', 19200, { applied: false, restartRequired: true, restart: 'bms' }],
@@ -54,7 +54,7 @@ describe('config-set over a real broker', () => {
 
   it.each([
     ['a string for an integer', 'bms.baudRate', 'fast', 'bms.baudRate'],
-    ['a value below the minimum', 'telemetry.publishIntervalMs', 10, 'telemetry.publishIntervalMs'],
+    ['a value below the minimum', 'telemetry.batchIntervalMs', 10, 'telemetry.batchIntervalMs'],
     ['a fraction for an integer', 'mqtt.keepaliveS', 60.5, 'mqtt.keepaliveS'],
     ['a URL with the wrong scheme', 'mqtt.url', 'http://fleet.example.org', 'mqtt.url'],
     ['an empty password', 'mqtt.password', '', 'mqtt.password'],
@@ -98,7 +98,7 @@ describe('config-get over a real broker', () => {
     const section = await h.tech.request('config-get', { key: 'mqtt' });
     expect(section.ok && section.result).toMatchObject({
       key: 'mqtt',
-      value: { url: 'mqtt://127.0.0.1:1883', username: UNIT, password: REDACTED, keepaliveS: 60 },
+      value: { url: 'mqtt://127.0.0.1:1883', username: UNIT, password: REDACTED, keepaliveS: 330 },
     });
     expect(JSON.stringify(h.tech.replies)).not.toContain(UNIT_PASSWORD);
   });

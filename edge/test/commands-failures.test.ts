@@ -81,11 +81,11 @@ describe('command router: duplicate request ids', () => {
   it('runs a redelivered request once and replays the same reply', async () => {
     const { calls } = await h.serve();
     const id = randomId();
-    const first = await h.tech.request('config-set', { key: 'telemetry.publishIntervalMs', value: 20_000 }, id);
-    await h.tech.send('config-set', { v: 1, id, args: { key: 'telemetry.publishIntervalMs', value: 20_000 } });
+    const first = await h.tech.request('config-set', { key: 'telemetry.batchIntervalMs', value: 20_000 }, id);
+    await h.tech.send('config-set', { v: 1, id, args: { key: 'telemetry.batchIntervalMs', value: 20_000 } });
     await until(() => h.tech.find('config-set', id).length === 2, 'the replayed reply');
     expect(h.tech.find('config-set', id)).toEqual([first, first]);
-    expect(calls).toEqual(['setConfig telemetry.publishIntervalMs']);
+    expect(calls).toEqual(['setConfig telemetry.batchIntervalMs']);
   });
 
   it('answers a duplicate that arrives while the first still runs only once', async () => {

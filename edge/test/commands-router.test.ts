@@ -18,9 +18,9 @@ describe('command router over aedes: every command round-trips with its correlat
     ['config-get', { key: 'bms.baudRate' }, { key: 'bms.baudRate', value: 9600 }, 'getConfig bms.baudRate'],
     [
       'config-set',
-      { key: 'telemetry.publishIntervalMs', value: 30_000 },
+      { key: 'telemetry.batchIntervalMs', value: 30_000 },
       { applied: true, restartRequired: false },
-      'setConfig telemetry.publishIntervalMs',
+      'setConfig telemetry.batchIntervalMs',
     ],
     ['restart-subsystem', { name: 'bms' }, { name: 'bms', deferred: false }, 'restart bms'],
   ])('%s', async (name, args, result, call) => {

@@ -19,12 +19,15 @@ export interface AppInternals {
   bmsTransport(): ByteTransport | undefined;
   oldestPendingTs(): number | null;
   /** Settings that take effect at once, without a restart. */
-  setLive(key: 'telemetry.publishIntervalMs' | 'telemetry.maxBatch', value: number): void;
+  setLive(key: LiveKey, value: number): void;
   restartBms(): Promise<void>;
   restartUplink(): Promise<void>;
 }
 
-const LIVE_KEYS = new Set(['telemetry.publishIntervalMs', 'telemetry.maxBatch']);
+/** Telemetry timings are read at every tick, so these apply at once; every other key needs a restart. */
+export const LIVE_KEYS = ['telemetry.sampleIntervalMs', 'telemetry.batchIntervalMs', 'telemetry.maxBatch'] as const;
+export type LiveKey = (typeof LIVE_KEYS)[number];
+const isLiveKey = (key: string): key is LiveKey => (LIVE_KEYS as readonly string[]).includes(key);
 
 /**
  * The remote side of a technician's tools: status, diagnostics, a raw capture of the BMS line (tapped,
@@ -108,11 +111,9 @@ export function appCommandContext(app: AppInternals): CommandContext {
     getConfig: (key) => configValueAt(app.config(), key),
 
     async setConfig(key, value) {
-      if (LIVE_KEYS.has(key) && typeof value === 'number') {
-        app.setLive(key as 'telemetry.publishIntervalMs' | 'telemetry.maxBatch', value);
-      }
+      if (isLiveKey(key) && typeof value === 'number') app.setLive(key, value);
       if (!app.configPath) {
-        if (LIVE_KEYS.has(key)) return { applied: true, restartRequired: false };
+        if (isLiveKey(key)) return { applied: true, restartRequired: false };
         throw new EdgeError(EdgeErrorCode.CMD_FAILED, 'this service was not started from a config file it can write');
       }
       // Read, change, validate the whole file, then replace it atomically: a power cut leaves old or new.
@@ -122,7 +123,7 @@ export function appCommandContext(app: AppInternals): CommandContext {
       const temp = `${app.configPath}.tmp`;
       await writeFile(temp, `${JSON.stringify(raw, null, 2)}\n`);
       await rename(temp, app.configPath);
-      return { applied: LIVE_KEYS.has(key), restartRequired: !LIVE_KEYS.has(key) };
+      return { applied: isLiveKey(key), restartRequired: !isLiveKey(key) };
     },
 
     async restartSubsystem(name) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validateEdgeConfig } from '../config/load.js';
 import { parseBirth } from '../contract/commands.js';
 import { buildBirth, canonicalJson, configHash } from './birth.js';
+import { withoutSecrets } from './config-keys.js';
 
 const raw = () => ({
   configVersion: 1,
@@ -41,17 +42,21 @@ describe('config hash', () => {
 
   it('treats a written-out default like an omitted one', () => {
     const explicit = raw() as ReturnType<typeof raw> & { telemetry?: unknown };
-    explicit.telemetry = { publishIntervalMs: 10_000 };
+    explicit.telemetry = { batchIntervalMs: 300_000, deadbands: { battery: { socPct: 1 } } };
     expect(configHash(validateEdgeConfig(explicit))).toBe(configHash(validateEdgeConfig(raw())));
   });
 
   it('is the sha256 of the sorted, secret-free JSON (so the fleet side can recompute it)', () => {
     const config = validateEdgeConfig(raw());
-    const canonical =
-      '{"bms":{"baudRate":9600,"path":"/dev/triporteur-bms","pollIntervalMs":5000,"responseTimeoutMs":1000,"type":"jbd"},' +
-      '"configVersion":1,"mqtt":{"keepaliveS":60,"reconnectMs":5000,"url":"mqtts://fleet.example.org:8883",' +
-      '"username":"tri-lyon-01"},"outbox":{"maxAgeMs":172800000,"maxRows":200000,"path":"/var/lib/triporteur/outbox.db"},' +
-      '"telemetry":{"maxBatch":100,"publishIntervalMs":10000},"unitId":"tri-lyon-01"}';
+    const canonical = canonicalJson(withoutSecrets(config, '', 'remove'));
+    // Sorted at every depth, the password gone, every default written out.
+    expect(canonical).toMatch(/^\{"bms":\{"baudRate":9600,"path":"\/dev\/triporteur-bms","pollIntervalMs":5000,/);
+    expect(canonical).toContain(
+      '"configVersion":1,"mqtt":{"keepaliveS":330,"reconnectMaxMs":120000,"reconnectMs":5000,' +
+        '"url":"mqtts://fleet.example.org:8883","username":"tri-lyon-01"},"outbox":{"maxAgeMs":172800000,',
+    );
+    expect(canonical).toContain('"telemetry":{"batchIntervalMs":300000,"budget":{"billingDay":1,"maxStretch":8},');
+    expect(canonical).not.toContain('password');
     expect(configHash(config)).toBe(createHash('sha256').update(canonical).digest('hex'));
   });
 

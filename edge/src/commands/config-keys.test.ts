@@ -27,7 +27,7 @@ describe('config keys', () => {
     ['bms.path', 'bms'],
     ['bms.baudRate', 'bms'],
     ['bms.pollIntervalMs', 'bms'],
-    ['telemetry.publishIntervalMs', undefined],
+    ['telemetry.batchIntervalMs', undefined],
   ])('%s restarts %s', (key, subsystem) => {
     expect(restartFor(key)).toBe(subsystem);
   });

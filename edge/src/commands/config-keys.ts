@@ -19,7 +19,8 @@ const READ_ONLY_KEYS = new Set(['configVersion', 'unitId']);
 /**
  * Which subsystem must restart before a changed key takes effect. The MQTT options are connect()
  * arguments; the BMS port, baud rate, poll interval and timeout are fixed when the JBD driver is built.
- * Telemetry intervals are read at every flush, so they need nothing.
+ * telemetry.sampleIntervalMs, batchIntervalMs and maxBatch are read at every tick (LIVE_KEYS); the other
+ * telemetry keys shape the report-by-exception engine, built once, so they need a service restart.
  */
 export function restartFor(key: string): Subsystem | undefined {
   if (key === 'mqtt' || key.startsWith('mqtt.')) return 'uplink';

@@ -27,8 +27,8 @@ describe('edge config', () => {
     const config = validateEdgeConfig(valid());
     expect(config.bms.baudRate).toBe(9600);
     expect(config.bms.pollIntervalMs).toBe(5000);
-    expect(config.mqtt.keepaliveS).toBe(60);
-    expect(config.telemetry.publishIntervalMs).toBe(10000);
+    expect(config.mqtt.keepaliveS).toBe(330);
+    expect(config.telemetry).toMatchObject({ sampleIntervalMs: 10_000, batchIntervalMs: 300_000, maxBatch: 100 });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.mqtt)).toBe(true);
     expect(() => {

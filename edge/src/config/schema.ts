@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { UNIT_ID_PATTERN } from '../contract/topics.js';
+import { RecordsConfigSchema } from '../records/config.js';
 
 /**
  * The edge config file, version 1. This schema is the single source of the type,
@@ -27,15 +28,19 @@ export const EdgeConfigSchema = Type.Object(
         username: Type.String({ minLength: 1 }),
         password: Type.String({ minLength: 1 }),
         caFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM CA bundle for mqtts://' })),
-        // Cellular NATs drop idle mappings after a few minutes; 60 s keeps the one session alive cheaply.
-        keepaliveS: Type.Integer({ default: 60, minimum: 10, maximum: 1200 }),
+        // One batch per telemetry.batchIntervalMs (5 min) already keeps the session busy; a shorter keep-alive
+        // only adds PINGREQ/PINGRESP round trips to the bill. Lower it if the operator's NAT drops idle flows sooner.
+        keepaliveS: Type.Integer({ default: 330, minimum: 10, maximum: 1200 }),
+        /** First redial delay after a drop; doubled after each failed attempt up to reconnectMaxMs. */
         reconnectMs: Type.Integer({ default: 5000, minimum: 500, maximum: 300000 }),
+        reconnectMaxMs: Type.Integer({ default: 120_000, minimum: 500, maximum: 3_600_000 }),
       },
       { additionalProperties: false },
     ),
+    // Report-by-exception, batching, encoding and the data budget (docs/telemetry.md), plus the batch size.
     telemetry: Type.Object(
       {
-        publishIntervalMs: Type.Integer({ default: 10000, minimum: 200, maximum: 3600000 }),
+        ...RecordsConfigSchema.properties,
         /** Records per MQTT message at most; a backlog drains in several. */
         maxBatch: Type.Integer({ default: 100, minimum: 1, maximum: 500 }),
       },

@@ -63,7 +63,7 @@ export const DeadbandsSchema = section({
 });
 
 export const RecordsConfigSchema = section({
-  sampleIntervalMs: Type.Integer({ default: 10_000, minimum: 1000, maximum: 600_000, description: 'RBE tick' }),
+  sampleIntervalMs: Type.Integer({ default: 10_000, minimum: 200, maximum: 600_000, description: 'RBE tick' }),
   heartbeatMs: Type.Integer({
     default: 300_000,
     minimum: 10_000,
@@ -72,7 +72,7 @@ export const RecordsConfigSchema = section({
   }),
   batchIntervalMs: Type.Integer({
     default: 300_000,
-    minimum: 1000,
+    minimum: 200,
     maximum: 3_600_000,
     description: 'One MQTT message per interval; keep mqtt.keepaliveS at or above it so no PINGREQ is ever needed',
   }),

@@ -22,7 +22,9 @@ export interface TricycleSpec {
   initialSocPct: number;
   /** Simulated seconds per real second, so the battery visibly moves in a demo. */
   timeScale: number;
-  publishIntervalMs: number;
+  /** Report-by-exception tick and batch interval, ms: short in a demo so the map moves. */
+  sampleIntervalMs: number;
+  batchIntervalMs: number;
   /** The unit's outbox file; a fresh temporary one when absent. */
   outboxPath?: string;
 }
@@ -88,9 +90,9 @@ export async function startSimulatedTricycle(
   const config = validateEdgeConfig({
     configVersion: 1,
     unitId: spec.unitId,
-    bms: { type: 'jbd', path: bmsPath, pollIntervalMs: Math.min(2000, spec.publishIntervalMs) },
+    bms: { type: 'jbd', path: bmsPath, pollIntervalMs: Math.min(2000, spec.sampleIntervalMs) },
     mqtt: { url: mqttUrl, username: spec.unitId, password: spec.password, reconnectMs: 1000 },
-    telemetry: { publishIntervalMs: spec.publishIntervalMs },
+    telemetry: { sampleIntervalMs: spec.sampleIntervalMs, batchIntervalMs: spec.batchIntervalMs },
     outbox: { path: spec.outboxPath ?? join(await mkdtemp(join(tmpdir(), `${spec.unitId}-`)), 'outbox.db') },
   });
   const app = buildApp(host, config);

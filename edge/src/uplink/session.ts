@@ -1,11 +1,30 @@
+import type { TimerHandle } from '@triporteur/firmware-bridge';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from '../config/schema.js';
 import { type BirthPayload, birthTopic } from '../contract/commands.js';
-import type { StatePayload, TelemetryPayload } from '../contract/payloads.js';
+import type { StatePayload } from '../contract/payloads.js';
 import { unitTopic } from '../contract/topics.js';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
 import type { Host } from '../host.js';
+
+export interface ByteCount {
+  sent: number;
+  received: number;
+}
+
+/** What a net.Socket (or TLSSocket) tells about its traffic. */
+interface SocketMeter {
+  readonly bytesWritten: number;
+  readonly bytesRead: number;
+}
+
+function meterOf(client: MqttClient): SocketMeter | undefined {
+  const stream = client.stream as unknown as Partial<SocketMeter> | undefined;
+  return typeof stream?.bytesWritten === 'number' && typeof stream.bytesRead === 'number'
+    ? (stream as SocketMeter)
+    : undefined;
+}
 
 /** CONNACK return codes (MQTT 3.1.1) and reason codes (MQTT 5) that mean "your credentials are wrong". */
 const AUTH_REFUSED = new Set([4, 5, 134, 135]);
@@ -23,6 +42,11 @@ export class UplinkSession {
   private readonly connectListeners = new Set<() => void>();
   private outageLogged = false;
   private readonly log: Logger;
+  private retryTimer: TimerHandle | undefined;
+  private delayMs: number;
+  private connects = 0;
+  private socket: SocketMeter | undefined;
+  private readonly closedBytes: ByteCount = { sent: 0, received: 0 };
 
   constructor(
     private readonly host: Host,
@@ -30,6 +54,7 @@ export class UplinkSession {
     private readonly bootId: string,
   ) {
     this.log = host.logger.child({ module: 'uplink' });
+    this.delayMs = config.mqtt.reconnectMs;
   }
 
   get status(): UplinkStatus {
@@ -57,7 +82,8 @@ export class UplinkSession {
       password: mqtt.password,
       protocolVersion: 4, // MQTT 3.1.1: the common ground of aedes and Mosquitto
       keepalive: mqtt.keepaliveS,
-      reconnectPeriod: mqtt.reconnectMs,
+      // 0: mqtt.js redials at a fixed period; we redial ourselves, with backoff (scheduleReconnect).
+      reconnectPeriod: 0,
       connectTimeout: 30_000,
       clean: false, // keep the broker-side session across 4G drops
       will: {
@@ -71,9 +97,23 @@ export class UplinkSession {
 
     const client = this.host.connectMqtt(mqtt.url, options);
     this.client_ = client;
-    client.on('connect', () => this.handleConnect());
+    client.on('connect', () => this.handleConnect(client));
     client.on('error', (err) => this.onError(err));
-    client.on('offline', () => this.setStatus('offline'));
+    client.on('close', () => this.handleClose(client));
+  }
+
+  /** Bytes on the MQTT socket(s) this boot, both ways (TLS: the plaintext; see docs/telemetry.md). */
+  get bytes(): ByteCount {
+    const live = this.socket;
+    return {
+      sent: this.closedBytes.sent + (live?.bytesWritten ?? 0),
+      received: this.closedBytes.received + (live?.bytesRead ?? 0),
+    };
+  }
+
+  /** Successful connections after the first one, this boot. */
+  get reconnects(): number {
+    return Math.max(0, this.connects - 1);
   }
 
   /** The live client, for the command router; undefined before start() and after stop(). */
@@ -94,8 +134,9 @@ export class UplinkSession {
     client.reconnect();
   }
 
-  publishTelemetry(payload: TelemetryPayload): Promise<void> {
-    return this.publish(unitTopic(this.config.unitId, 'telemetry'), JSON.stringify(payload), false);
+  /** One encoded batch (contract/encoding.ts); resolves on the broker's PUBACK. */
+  publishTelemetry(payload: Uint8Array): Promise<void> {
+    return this.publish(unitTopic(this.config.unitId, 'telemetry'), Buffer.from(payload), false);
   }
 
   async stop(): Promise<void> {
@@ -116,11 +157,13 @@ export class UplinkSession {
     }
     this.client_ = undefined;
     this.setStatus('stopped');
+    if (this.retryTimer !== undefined) this.host.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     // Force when offline: a graceful end would wait for a reconnect that may never come.
     await client.endAsync(!client.connected);
   }
 
-  private publish(topic: string, payload: string, retain: boolean): Promise<void> {
+  private publish(topic: string, payload: string | Buffer, retain: boolean): Promise<void> {
     const client = this.client_;
     if (!client) return Promise.reject(new EdgeError(EdgeErrorCode.MQTT_PUBLISH, 'uplink is stopped'));
     return client.publishAsync(topic, payload, { qos: 1, retain }).then(
@@ -131,14 +174,39 @@ export class UplinkSession {
     );
   }
 
-  private handleConnect(): void {
+  private handleConnect(client: MqttClient): void {
     this.outageLogged = false;
+    this.connects += 1;
+    this.delayMs = this.config.mqtt.reconnectMs;
+    this.socket = meterOf(client);
     this.setStatus('online');
     const online: StatePayload = { v: 1, state: 'online', bootId: this.bootId, ts: this.host.clock.now() };
     this.publish(unitTopic(this.config.unitId, 'state'), JSON.stringify(online), true).catch((err: unknown) =>
       this.log.warn({ err, code: EdgeErrorCode.MQTT_PUBLISH }, 'could not publish online state'),
     );
     for (const listener of this.connectListeners) listener();
+  }
+
+  /**
+   * A dropped or refused connection: dial again after a delay that doubles up to mqtt.reconnectMaxMs,
+   * with jitter so a fleet coming out of the same dead zone does not reconnect in step.
+   */
+  private handleClose(client: MqttClient): void {
+    const socket = this.socket;
+    if (socket) {
+      this.closedBytes.sent += socket.bytesWritten;
+      this.closedBytes.received += socket.bytesRead;
+      this.socket = undefined;
+    }
+    if (client !== this.client_ || this.statusValue === 'stopped' || this.statusValue === 'refused') return;
+    this.setStatus('offline');
+    if (this.retryTimer !== undefined || client.disconnecting) return;
+    const delay = Math.round(this.delayMs * (0.8 + 0.4 * Math.random()));
+    this.delayMs = Math.min(this.delayMs * 2, this.config.mqtt.reconnectMaxMs);
+    this.retryTimer = this.host.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      if (client === this.client_ && !client.connected && this.statusValue === 'offline') client.reconnect();
+    }, delay);
   }
 
   private onError(err: Error & { code?: unknown }): void {
@@ -158,7 +226,7 @@ export class UplinkSession {
       this.outageLogged = true;
       this.log.warn(
         { code: EdgeErrorCode.MQTT_UNREACHABLE, reason: err.message },
-        `broker ${this.config.mqtt.url} unreachable; retrying every ${this.config.mqtt.reconnectMs} ms`,
+        `broker ${this.config.mqtt.url} unreachable; retrying after ${this.config.mqtt.reconnectMs} ms, backing off to ${this.config.mqtt.reconnectMaxMs} ms`,
       );
     }
   }

@@ -57,7 +57,7 @@ export function testConfig(overrides: {
       reconnectMs: 500,
       keepaliveS: 10,
     },
-    telemetry: { publishIntervalMs: 300 },
+    telemetry: { sampleIntervalMs: 300, batchIntervalMs: 300 },
     outbox: { path: overrides.outboxPath ?? join(mkdtempSync(join(tmpdir(), 'edge-outbox-')), 'outbox.db') },
   });
 }
