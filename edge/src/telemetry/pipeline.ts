@@ -4,6 +4,7 @@ import type { TelemetryPayload, TelemetryRecord } from '../contract/payloads.js'
 import type { TelemetryBatchV2, TelemetryRecordV2 } from '../contract/records.js';
 import { EdgeErrorCode, isEdgeError } from '../errors.js';
 import type { RecordsConfig } from '../records/config.js';
+import { foldRecord } from '../records/fold.js';
 import { ReportByException } from '../records/rbe.js';
 import type { DeviceKind, DeviceState, RecordSource } from '../records/sources.js';
 import type { Outbox, OutboxEntry } from '../uplink/outbox.js';
@@ -33,10 +34,12 @@ export interface PipelineOptions {
 export interface PipelineStats {
   /** Records made this boot. */
   recorded: number;
+  /** Records held in memory because the outbox could not store them (disk full); retried every tick. */
+  held: number;
   /** Records the broker acknowledged this boot (including replays of earlier boots). */
   published: number;
-  /** Records that could not be stored (disk full), this boot. */
-  unstored: number;
+  /** Held records folded into the next one because the disk stayed full past MAX_HELD_RECORDS, this boot. */
+  folded: number;
   batches: number;
   /** Bytes of the encoded batches acknowledged (payloads only; the session counts the wire). */
   payloadBytes: number;
@@ -56,6 +59,14 @@ function leadingRun(entries: OutboxEntry[]): { version: 1 | 2; entries: OutboxEn
   return { version, entries: entries.slice(0, end), parsed: parsed.slice(0, end) };
 }
 
+/** Records kept in RAM while the disk is full: 2000 ticks of 10 s is five and a half hours. */
+export const MAX_HELD_RECORDS = 2000;
+
+interface Held {
+  record: TelemetryRecordV2;
+  alarm: boolean;
+}
+
 /**
  * Samples → report-by-exception records → durable outbox → batches → MQTT.
  *
@@ -73,7 +84,16 @@ export class TelemetryPipeline {
   private waitingTicks: number | undefined;
   private urgent = false;
   private flushing: Promise<void> = Promise.resolve();
-  private readonly counters: PipelineStats = { recorded: 0, published: 0, unstored: 0, batches: 0, payloadBytes: 0 };
+  /** Made but not yet in the outbox (disk full), oldest first; they go in before any newer record. */
+  private held: Held[] = [];
+  private readonly counters: PipelineStats = {
+    recorded: 0,
+    held: 0,
+    published: 0,
+    folded: 0,
+    batches: 0,
+    payloadBytes: 0,
+  };
 
   constructor(private readonly options: PipelineOptions) {
     this.rbe = new ReportByException(options.records);
@@ -89,7 +109,7 @@ export class TelemetryPipeline {
   }
 
   stats(): PipelineStats {
-    return { ...this.counters };
+    return { ...this.counters, held: this.held.length };
   }
 
   /** One report-by-exception step: maybe a record, maybe a batch. */
@@ -97,7 +117,8 @@ export class TelemetryPipeline {
     const stretch = this.options.stretch();
     this.rbe.stretch = stretch;
     const evaluation = this.rbe.evaluate(this.options.clock.now());
-    if (evaluation) this.store({ seq: this.nextSeq++, ...evaluation.body }, evaluation.urgent);
+    if (evaluation) this.held.push({ record: { seq: this.nextSeq++, ...evaluation.body }, alarm: evaluation.urgent });
+    this.persist();
     if (this.waitingTicks !== undefined) this.waitingTicks += 1;
     const depth = this.options.outbox()?.stats().depth ?? 0;
     const waitedMs = (this.waitingTicks ?? 0) * this.options.live.sampleIntervalMs;
@@ -114,24 +135,50 @@ export class TelemetryPipeline {
     return this.flushing;
   }
 
-  private store(record: TelemetryRecordV2, alarm: boolean): void {
+  /**
+   * Moves the held records into the outbox in one transaction, oldest first. On a full disk
+   * (EDG_OUTBOX_FULL) they stay in memory and the next tick tries again, so a short spell loses
+   * nothing; past MAX_HELD_RECORDS the oldest routine records are folded into their successors.
+   */
+  private persist(): void {
     const outbox = this.options.outbox();
-    if (!outbox) return;
+    if (!outbox || this.held.length === 0) return;
+    const { bootId } = this.options;
     try {
-      const { bootId } = this.options;
-      outbox.append([{ bootId, seq: record.seq, ts: record.ts, alarm, payload: JSON.stringify(record) }]);
-      this.counters.recorded += 1;
-      this.waitingTicks ??= 0;
-      this.urgent ||= alarm;
-    } catch (err) {
-      // Disk full (EDG_OUTBOX_FULL) or an I/O error: the record is lost, and said so with its seq.
-      // The next records still carry full kinds when needed: a state change or heartbeat is sent in full.
-      this.counters.unstored += 1;
-      this.log.error(
-        { err, code: isEdgeError(err) ? err.code : EdgeErrorCode.OUTBOX_IO, seq: record.seq },
-        'record not stored',
+      outbox.append(
+        this.held.map(({ record, alarm }) => ({
+          bootId,
+          seq: record.seq,
+          ts: record.ts,
+          alarm,
+          payload: JSON.stringify(record),
+        })),
       );
+    } catch (err) {
+      const code = isEdgeError(err) ? err.code : EdgeErrorCode.OUTBOX_IO;
+      if (this.held.length === 1 || this.held.length % 100 === 0) {
+        this.log.error({ err, code, held: this.held.length }, 'records not stored; held in memory until space frees');
+      }
+      this.shed();
+      return;
     }
+    const stored = this.held;
+    this.held = [];
+    this.counters.recorded += stored.length;
+    this.waitingTicks ??= 0;
+    this.urgent ||= stored.some((h) => h.alarm);
+    if (stored.length > 1) this.log.info({ stored: stored.length }, 'held records stored');
+  }
+
+  /** Over the limit, the oldest routine record is folded into the next one: resolution goes, no change is lost. */
+  private shed(): void {
+    if (this.held.length <= MAX_HELD_RECORDS) return;
+    const index = this.held.findIndex((h, i) => !h.alarm && i + 1 < this.held.length);
+    const next = this.held[index + 1];
+    if (index === -1 || !next) return;
+    const [older] = this.held.splice(index, 1);
+    if (older) next.record = foldRecord(older.record, next.record);
+    this.counters.folded += 1;
   }
 
   private async drain(): Promise<void> {

@@ -44,6 +44,8 @@ export function testConfig(overrides: {
   url: string;
   password?: string;
   outboxPath?: string;
+  /** Merged over the fast test timings. */
+  telemetry?: Record<string, unknown>;
 }): Readonly<EdgeConfig> {
   const unitId = overrides.unitId ?? 'tri-test-01';
   return validateEdgeConfig({
@@ -57,7 +59,7 @@ export function testConfig(overrides: {
       reconnectMs: 500,
       keepaliveS: 10,
     },
-    telemetry: { sampleIntervalMs: 300, batchIntervalMs: 300 },
+    telemetry: { sampleIntervalMs: 300, batchIntervalMs: 300, ...overrides.telemetry },
     outbox: { path: overrides.outboxPath ?? join(mkdtempSync(join(tmpdir(), 'edge-outbox-')), 'outbox.db') },
   });
 }
