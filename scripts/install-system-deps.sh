@@ -12,6 +12,8 @@ packages=(
   mosquitto mosquitto-clients
   # a throw-away CA for the MQTT-over-TLS tests
   openssl
+  # unshare/nsenter: the full-disk test mounts a tiny tmpfs in its own mount namespace (needs root)
+  util-linux
   # browser tests: Playwright drives Debian's Chromium (never a downloaded browser)
   chromium fonts-dejavu-core
 )
