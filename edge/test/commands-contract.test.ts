@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
+import { LIVE_KEYS } from '../src/commands/app-context.js';
+import { configKeyInfo } from '../src/commands/config-keys.js';
 import {
   BirthPayloadSchema,
   COMMAND_NAMES,
@@ -108,5 +110,21 @@ describe('docs/asyncapi.yaml keeps up with the contract', async () => {
       'triporteur/v1/{unitId}/reply/{command}',
     ].filter((text) => !doc.includes(text));
     expect(missing).toEqual([]);
+  });
+
+  it('shows config commands on keys the config has, applied live exactly when the unit does', () => {
+    const keys = [...doc.matchAll(/\bkey: ([a-zA-Z][\w.]*)/g)].map((match) => match[1] ?? '');
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((key) => !configKeyInfo(key)?.writable)).toEqual([]);
+    const results = [...doc.matchAll(/\bkey: ([\w.]+), applied: (true|false), restartRequired: (true|false)/g)];
+    expect(results.length).toBeGreaterThan(0);
+    for (const [, key = '', applied, restartRequired] of results) {
+      const live = (LIVE_KEYS as readonly string[]).includes(key);
+      expect({ key, applied: applied === 'true', restartRequired: restartRequired === 'true' }).toEqual({
+        key,
+        applied: live,
+        restartRequired: !live,
+      });
+    }
   });
 });

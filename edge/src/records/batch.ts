@@ -1,7 +1,7 @@
 import type { RecordBody, TelemetryRecordV2 } from '../contract/records.js';
 
 export interface BatchQueueOptions {
-  /** records.batchIntervalMs: the oldest pending record waits at most this long (times the stretch). */
+  /** telemetry.batchIntervalMs: the oldest pending record waits at most this long (times the stretch). */
   intervalMs: number;
   /** The contract's limit per batch. */
   maxRecords?: number;

@@ -91,7 +91,7 @@ export function buildRules(config: RecordsConfig): Readonly<Record<RecordKind, K
     const rule = rules[kind]?.[field];
     // A state field must keep forcing full records, and a typo must not silently do nothing.
     if (!rule || rule.type === 'state' || rule.type === 'position') {
-      throw new EdgeError(EdgeErrorCode.CONFIG_INVALID, `records.heartbeatOnly: "${name}" cannot be heartbeat-only`);
+      throw new EdgeError(EdgeErrorCode.CONFIG_INVALID, `telemetry.heartbeatOnly: "${name}" cannot be heartbeat-only`);
     }
     rules[kind][field] = { type: 'heartbeat', digits: 'digits' in rule ? rule.digits : 0 };
   }

@@ -40,7 +40,7 @@ export interface RbeOptions {
 
 /**
  * Report-by-exception over the latest sample of each kind. The caller feeds samples as they come
- * (`observe`, `linkState`) and calls `evaluate(now)` once per tick (records.sampleIntervalMs); each call
+ * (`observe`, `linkState`) and calls `evaluate(now)` once per tick (telemetry.sampleIntervalMs); each call
  * returns one record holding the kinds that changed, or undefined. No timers, no I/O.
  */
 export class ReportByException {

@@ -70,9 +70,9 @@ interface Held {
 /**
  * Samples → report-by-exception records → durable outbox → batches → MQTT.
  *
- * Every `tick()` (records.sampleIntervalMs) turns what changed past its deadband into one record and
+ * Every `tick()` (telemetry.sampleIntervalMs) turns what changed past its deadband into one record and
  * appends it to the outbox before anything is sent. A batch goes out when its oldest record has waited
- * records.batchIntervalMs (times the budget's stretch), at once when a record holds an alarm, or when a
+ * telemetry.batchIntervalMs (times the budget's stretch), at once when a record holds an alarm, or when a
  * batch is full. Batch timing counts ticks rather than reading the wall clock, so a clock that GPS sets
  * hours forward or back neither floods nor stalls the uplink. Records leave the outbox only once acked.
  */
