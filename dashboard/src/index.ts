@@ -18,4 +18,12 @@ export type { DropReason, Ingest, IngestOptions, IngestStats } from './ingest/in
 export { startIngest } from './ingest/ingest.js';
 export { createLogger } from './logger.js';
 export { openSqliteStore, SqliteFleetStore } from './store/sqlite.js';
-export type { BatterySummary, FleetStore, InsertResult, UnitDefinition, UnitSummary } from './store/types.js';
+export type {
+  BatterySummary,
+  DeltaInsertResult,
+  FleetStore,
+  InsertResult,
+  UnitDefinition,
+  UnitState,
+  UnitSummary,
+} from './store/types.js';

@@ -2,13 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { unitTopic } from '@triporteur/edge/contract';
+import { encodeBatch, unitTopic } from '@triporteur/edge/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { type DashboardConfig, validateDashboardConfig } from '../src/config.js';
 import { type RunningDashboard, startDashboard } from '../src/dashboard.js';
 import { DashboardErrorCode } from '../src/errors.js';
 import { captureLogger, connectUnit, telemetry, tempDir, UNITS, unitAccounts } from './helpers.js';
+import { RIDE_FINAL_STATE, rideBatch } from './records-v2.js';
 import { sseReader } from './sse.js';
 
 const [A] = UNITS;
@@ -79,6 +80,26 @@ describe('startDashboard', () => {
       const update = JSON.parse(event.data);
       expect(update).toMatchObject({ id: A.id, battery: { socPct: 33 } });
       expect(await dashboard.store.countRecords(A.id)).toBe(1);
+    } finally {
+      abort.abort();
+      await unit.endAsync();
+    }
+  });
+
+  it('feeds the live page and /api/units/:id/state from a payload-v2 batch', async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${dashboard.httpUrl}/api/live`, { signal: abort.signal });
+    const unit = await connectUnit(dashboard.mqttUrl, A.id, A.secret);
+    try {
+      const live = sseReader(res);
+      await live.until((e) => e.event === 'snapshot');
+      const batch = encodeBatch(rideBatch('boot-live-v2-01', [0, 1, 2, 3, 4, 5, 6]));
+      await unit.publishAsync(unitTopic(A.id, 'telemetry'), Buffer.from(batch), { qos: 1 });
+      const event = await live.until((e) => e.event === 'unit' && e.data.includes('"voltageV":51.5'));
+      expect(JSON.parse(event.data)).toMatchObject({ id: A.id, battery: { socPct: 79, voltageV: 51.5, currentA: 0 } });
+      const state = await fetch(`${dashboard.httpUrl}/api/units/${A.id}/state`);
+      expect(state.status).toBe(200);
+      expect(await state.json()).toMatchObject({ unitId: A.id, bootId: 'boot-live-v2-01', state: RIDE_FINAL_STATE });
     } finally {
       abort.abort();
       await unit.endAsync();

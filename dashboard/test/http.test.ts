@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpServer, type HttpServer } from '../src/http/server.js';
 import { openSqliteStore, type SqliteFleetStore } from '../src/store/sqlite.js';
 import { captureLogger, telemetry, tempDir } from './helpers.js';
+import { RIDE_FINAL_STATE, rideBatch } from './records-v2.js';
 
 const BOOT = 'boot-http-0001';
 
@@ -35,6 +36,9 @@ describe('http server (inject)', () => {
     ]);
     await store.applyState('tri-01', { v: 1, state: 'online', bootId: BOOT, ts: 1 }, 1_700_000_000_000);
     await store.insertRecords('tri-01', BOOT, telemetry(BOOT, [1], 87.4).records, 1_700_000_000_000);
+    // Replayed records of another boot: they fill /state but leave the battery summary on the live record.
+    const ride = rideBatch('boot-http-v2-01', [0, 1, 2, 3, 4, 5, 6], true);
+    await store.insertRecordsV2('tri-01', ride.bootId, ride.records, 1_700_000_000_000);
     app = await buildHttpServer({ store, changes: changeSource(), health: () => ({ ok: true }), logger });
     await app.ready();
   });
@@ -66,6 +70,25 @@ describe('http server (inject)', () => {
       lastSeen: null,
       battery: null,
     });
+  });
+
+  it('GET /api/units/:id/state returns the folded state, every field of it', async () => {
+    const res = await app.inject('/api/units/tri-01/state');
+    expect(res.statusCode).toBe(200);
+    // The response schema decides what is serialised: nested values (fets, q, arrays) must all survive it.
+    expect(res.json()).toEqual({
+      unitId: 'tri-01',
+      bootId: 'boot-http-v2-01',
+      lastSeq: 6,
+      receivedAt: 1_700_000_000_000,
+      state: RIDE_FINAL_STATE,
+    });
+    const none = await app.inject('/api/units/tri-02/state');
+    expect(none.statusCode).toBe(200);
+    expect(none.json()).toEqual({ unitId: 'tri-02', bootId: null, lastSeq: null, receivedAt: null, state: null });
+    const unknown = await app.inject('/api/units/tri-99/state');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({ error: 'unknown_unit', message: 'no unit "tri-99"' });
   });
 
   it('GET / serves the French page with rows, strict CSP and no inline script', async () => {

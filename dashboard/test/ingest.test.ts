@@ -90,17 +90,21 @@ describe('ingest over the embedded broker', () => {
     const c = await unit(A);
     const topic = unitTopic(A.id, 'telemetry');
     const before = ingest.stats().dropped;
-    await c.publishAsync(topic, 'this is not json', { qos: 1 });
+    await c.publishAsync(topic, 'this is not json', { qos: 1 }); // 't' is no known header byte
+    await c.publishAsync(topic, '{ this is not json }', { qos: 1 }); // headerless, as units before the header
     await c.publishAsync(topic, JSON.stringify({ v: 1, bootId: BOOT, records: [{ seq: -1 }] }), { qos: 1 });
     await c.publishAsync(topic, `"${'x'.repeat(MAX_PAYLOAD_BYTES + 10)}"`, { qos: 1 });
     await c.publishAsync(topic, JSON.stringify(telemetry(BOOT, [100])), { qos: 1 });
     await waitFor('the valid record after the bad ones', async () => (await store.countRecords(A.id)) === 4);
     const after = ingest.stats().dropped;
+    expect(after['bad-header'] - before['bad-header']).toBe(1);
     expect(after['not-json'] - before['not-json']).toBe(1);
     expect(after.schema - before.schema).toBe(1);
     expect(after['too-large'] - before['too-large']).toBe(1);
     const warned = lines.filter((l) => l.module === 'ingest' && l.msg === 'dropped message' && l.unitId === A.id);
-    expect(warned.map((l) => l.reason)).toEqual(expect.arrayContaining(['not-json', 'schema', 'too-large']));
+    expect(warned.map((l) => l.reason)).toEqual(
+      expect.arrayContaining(['bad-header', 'not-json', 'schema', 'too-large']),
+    );
     expect(ingest.connected).toBe(true);
   });
 

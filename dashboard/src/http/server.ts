@@ -5,6 +5,7 @@ import { type FleetStore, UnitSummarySchema } from '../store/types.js';
 import { loadWebAssets, type WebAssets } from './assets.js';
 import { type ChangeSource, LiveHub } from './live.js';
 import { renderIndex } from './render.js';
+import { UnitStateResponseSchema } from './state-schema.js';
 
 export interface HealthReport {
   ok: boolean;
@@ -76,6 +77,30 @@ export async function buildHttpServer(options: HttpServerOptions) {
     '/api/units',
     { schema: { response: { 200: Type.Object({ units: Type.Array(UnitSummarySchema) }) } } },
     async () => ({ units: await options.store.listUnits() }),
+  );
+
+  app.get(
+    '/api/units/:id/state',
+    {
+      schema: {
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: UnitStateResponseSchema, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      if (!(await options.store.getUnit(id))) {
+        return reply.code(404).send({ error: 'unknown_unit', message: `no unit ${JSON.stringify(id)}` });
+      }
+      const held = await options.store.getUnitState(id);
+      return {
+        unitId: id,
+        bootId: held?.bootId ?? null,
+        lastSeq: held?.lastSeq ?? null,
+        receivedAt: held?.receivedAt ?? null,
+        state: held?.state ?? null,
+      };
+    },
   );
 
   app.get('/api/live', { schema: { response: { 503: ErrorBody } } }, async (request, reply) => {

@@ -1,9 +1,10 @@
 import {
-  type ContractViolation,
+  type BatchViolation,
+  decodeBatch,
   FLEET_FILTERS,
   parseState,
-  parseTelemetry,
   parseUnitTopic,
+  type TelemetryBatch,
 } from '@triporteur/edge/contract';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -28,20 +29,18 @@ export interface IngestOptions {
 }
 
 /** Why a message was dropped; counted so an operator can see a misbehaving unit without reading logs. */
-export type DropReason =
-  | ContractViolation
-  | 'empty'
-  | 'bad-topic'
-  | 'unknown-unit'
-  | 'unhandled-channel'
-  | 'store-error';
+export type DropReason = BatchViolation | 'bad-topic' | 'unknown-unit' | 'unhandled-channel' | 'store-error';
 
 export interface IngestStats {
   connected: boolean;
   messages: number;
+  /** Telemetry records newly stored, both payload versions. */
   recordsInserted: number;
   recordsDuplicate: number;
+  /** v1 records without a battery part (not stored). */
   recordsSkipped: number;
+  /** v2 batches that brought a record older than their boot's last one, so the boot was folded again. */
+  bootsRebuilt: number;
   statesApplied: number;
   statesStale: number;
   dropped: Record<DropReason, number>;
@@ -74,6 +73,7 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     recordsInserted: 0,
     recordsDuplicate: 0,
     recordsSkipped: 0,
+    bootsRebuilt: 0,
     statesApplied: 0,
     statesStale: 0,
     dropped: {
@@ -81,6 +81,9 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       'not-json': 0,
       schema: 0,
       empty: 0,
+      'bad-header': 0,
+      corrupt: 0,
+      'inflate-limit': 0,
       'bad-topic': 0,
       'unknown-unit': 0,
       'unhandled-channel': 0,
@@ -102,6 +105,26 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       }
     }
   };
+
+  async function storeBatch(unitId: string, batch: TelemetryBatch): Promise<void> {
+    const { bootId } = batch;
+    if (batch.v === 1) {
+      const outcome = await options.store.insertRecords(unitId, bootId, batch.records, now());
+      stats.recordsInserted += outcome.inserted;
+      stats.recordsDuplicate += outcome.duplicates;
+      stats.recordsSkipped += outcome.skipped;
+      log.debug({ unitId, bootId, v: 1, ...outcome }, 'telemetry batch');
+      return;
+    }
+    const outcome = await options.store.insertRecordsV2(unitId, bootId, batch.records, now());
+    stats.recordsInserted += outcome.inserted;
+    stats.recordsDuplicate += outcome.duplicates;
+    if (outcome.rebuilt) {
+      stats.bootsRebuilt++;
+      log.info({ unitId, bootId, records: batch.records.length }, 'late telemetry record: boot state folded again');
+    }
+    log.debug({ unitId, bootId, v: 2, ...outcome }, 'telemetry batch');
+  }
 
   async function handle(topic: string, payload: Buffer): Promise<void> {
     stats.messages++;
@@ -125,15 +148,10 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       return;
     }
     if (channel === 'telemetry') {
-      if (payload.length === 0) return drop('empty', unitId, 'empty telemetry payload');
-      const result = parseTelemetry(payload);
+      // Any encoding the contract knows: headerless JSON (v1 units) or a framed, usually deflated, batch.
+      const result = decodeBatch(payload);
       if (!result.ok) return drop(result.reason, unitId, result.detail);
-      const { bootId, records } = result.value;
-      const outcome = await options.store.insertRecords(unitId, bootId, records, now());
-      stats.recordsInserted += outcome.inserted;
-      stats.recordsDuplicate += outcome.duplicates;
-      stats.recordsSkipped += outcome.skipped;
-      log.debug({ unitId, bootId, ...outcome }, 'telemetry batch');
+      await storeBatch(unitId, result.value);
       changed(unitId);
       return;
     }

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { StatePayload, TelemetryRecord } from '@triporteur/edge/contract';
+import type { StatePayload, TelemetryRecord, TelemetryRecordV2 } from '@triporteur/edge/contract';
 import Database from 'better-sqlite3';
 import { DashboardError, DashboardErrorCode } from '../errors.js';
+import { type BatteryReading, BatteryTable, readingOfV1 } from './battery.js';
+import { DeltaRecordTable } from './delta-records.js';
 import { MIGRATIONS } from './migrations.js';
-import type { FleetStore, InsertResult, UnitDefinition, UnitSummary } from './types.js';
+import type { DeltaInsertResult, FleetStore, InsertResult, UnitDefinition, UnitState, UnitSummary } from './types.js';
 
 interface UnitRow {
   id: string;
@@ -12,7 +14,6 @@ interface UnitRow {
   state: 'unknown' | 'online' | 'offline';
   boot_id: string | null;
   last_seen: number | null;
-  battery_boot_id: string | null;
   battery_ts: number | null;
   soc: number | null;
   voltage: number | null;
@@ -62,7 +63,12 @@ function migrate(db: Db, path: string): void {
 }
 
 function prepareStatements(db: Db) {
-  const unitColumns = 'id, name, state, boot_id, last_seen, battery_boot_id, battery_ts, soc, voltage, current';
+  const unitColumns = 'id, name, state, boot_id, last_seen, battery_ts, soc, voltage, current';
+  // Each telemetry record counts once: a v2 record in telemetry_records, a v1 record in battery_records.
+  // The battery_records rows rebuilt from v2 (payload_version 2) are views of v2 records, not records.
+  const countRecords = (where: string) =>
+    `SELECT (SELECT count(*) FROM battery_records WHERE payload_version = 1 ${where})
+          + (SELECT count(*) FROM telemetry_records WHERE 1 ${where}) AS n`;
   return {
     upsertUnit: db.prepare(
       'INSERT INTO units (id, name, active) VALUES (?, ?, 1) ON CONFLICT(id) DO UPDATE SET name = excluded.name, active = 1',
@@ -74,25 +80,18 @@ function prepareStatements(db: Db) {
       'UPDATE units SET state = ?, boot_id = ?, state_ts = ?, last_seen = coalesce(?, last_seen) WHERE id = ?',
     ),
     touch: db.prepare('UPDATE units SET last_seen = max(coalesce(last_seen, 0), ?) WHERE id = ?'),
-    insertBattery: db.prepare(
-      `INSERT OR IGNORE INTO battery_records
-         (unit_id, boot_id, seq, ts, received_at, historical, device_state, soc, voltage, current, extra)
-       VALUES (@unitId, @bootId, @seq, @ts, @receivedAt, @historical, @deviceState, @soc, @voltage, @current, @extra)`,
-    ),
-    latestBattery: db.prepare('SELECT battery_boot_id, battery_ts FROM units WHERE id = ?'),
-    setLatestBattery: db.prepare(
-      'UPDATE units SET battery_boot_id = ?, battery_ts = ?, soc = ?, voltage = ?, current = ? WHERE id = ?',
-    ),
     listUnits: db.prepare(`SELECT ${unitColumns} FROM units WHERE active = 1 ORDER BY name, id`),
     getUnit: db.prepare(`SELECT ${unitColumns} FROM units WHERE id = ? AND active = 1`),
-    countAll: db.prepare('SELECT count(*) AS n FROM battery_records'),
-    countUnit: db.prepare('SELECT count(*) AS n FROM battery_records WHERE unit_id = ?'),
+    countAll: db.prepare(countRecords('')),
+    countUnit: db.prepare(countRecords('AND unit_id = @unitId')),
   };
 }
 
 export class SqliteFleetStore implements FleetStore {
   private readonly db: Db;
   private readonly stmts: ReturnType<typeof prepareStatements>;
+  private readonly battery: BatteryTable;
+  private readonly deltas: DeltaRecordTable;
 
   constructor(readonly path: string) {
     try {
@@ -126,6 +125,8 @@ export class SqliteFleetStore implements FleetStore {
       );
     }
     this.stmts = prepareStatements(this.db);
+    this.battery = new BatteryTable(this.db);
+    this.deltas = new DeltaRecordTable(this.db, this.battery);
   }
 
   async upsertUnits(units: readonly UnitDefinition[]): Promise<void> {
@@ -164,58 +165,44 @@ export class SqliteFleetStore implements FleetStore {
     return this.write('insert records', () =>
       this.db.transaction(() => {
         const result: InsertResult = { inserted: 0, duplicates: 0, skipped: 0 };
-        let latest: TelemetryRecord | undefined;
+        const stored: BatteryReading[] = [];
         for (const record of records) {
-          const battery = record.battery;
-          if (!battery) {
+          if (!record.battery) {
             result.skipped++;
             continue;
           }
-          const { state, socPct, voltageV, currentA, ...rest } = battery;
-          const info = this.stmts.insertBattery.run({
-            unitId,
-            bootId,
-            seq: record.seq,
-            ts: record.ts,
-            receivedAt,
-            historical: record.historical ? 1 : 0,
-            deviceState: state,
-            soc: socPct,
-            voltage: voltageV,
-            current: currentA,
-            extra: JSON.stringify(rest),
-          });
-          if (info.changes === 0) {
+          const reading = readingOfV1(record, record.battery, receivedAt);
+          if (this.battery.insert(unitId, bootId, reading, 1)) {
+            result.inserted++;
+            stored.push(reading);
+          } else {
             result.duplicates++;
-            continue;
           }
-          result.inserted++;
-          if (this.isNewer(unitId, bootId, record, latest)) latest = record;
         }
-        if (latest?.battery) {
-          const b = latest.battery;
-          this.stmts.setLatestBattery.run(bootId, latest.ts, b.socPct, b.voltageV, b.currentA, unitId);
-        }
+        this.battery.promoteLatest(unitId, bootId, stored);
         this.stmts.touch.run(receivedAt, unitId);
         return result;
       })(),
     );
   }
 
-  /**
-   * Which record the page shows as "now". A live record beats what we hold; a replayed (historical)
-   * one only fills a gap or moves forward within the same boot, so an outbox flush never rolls it back.
-   */
-  private isNewer(unitId: string, bootId: string, record: TelemetryRecord, current?: TelemetryRecord): boolean {
-    if (current)
-      return (
-        (!record.historical && current.historical) ||
-        (record.historical === current.historical && record.ts >= current.ts)
-      );
-    if (!record.historical) return true;
-    const held = this.stmts.latestBattery.get(unitId) as Pick<UnitRow, 'battery_boot_id' | 'battery_ts'> | undefined;
-    if (!held || held.battery_ts === null) return true;
-    return held.battery_boot_id === bootId && record.ts > held.battery_ts;
+  async insertRecordsV2(
+    unitId: string,
+    bootId: string,
+    records: readonly TelemetryRecordV2[],
+    receivedAt: number,
+  ): Promise<DeltaInsertResult> {
+    return this.write('insert records', () =>
+      this.db.transaction(() => {
+        const result = this.deltas.insert(unitId, bootId, records, receivedAt);
+        this.stmts.touch.run(receivedAt, unitId);
+        return result;
+      })(),
+    );
+  }
+
+  async getUnitState(unitId: string): Promise<UnitState | undefined> {
+    return this.deltas.latest(unitId);
   }
 
   async listUnits(): Promise<UnitSummary[]> {
@@ -228,7 +215,9 @@ export class SqliteFleetStore implements FleetStore {
   }
 
   async countRecords(unitId?: string): Promise<number> {
-    const row = (unitId === undefined ? this.stmts.countAll.get() : this.stmts.countUnit.get(unitId)) as { n: number };
+    const row = (unitId === undefined ? this.stmts.countAll.get() : this.stmts.countUnit.get({ unitId })) as {
+      n: number;
+    };
     return row.n;
   }
 

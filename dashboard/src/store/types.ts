@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { StatePayload, TelemetryRecord } from '@triporteur/edge/contract';
+import type { ReconstructedState, StatePayload, TelemetryRecord, TelemetryRecordV2 } from '@triporteur/edge/contract';
 
 /** Latest battery values of a unit, as the API and the live page show them. */
 export const BatterySummarySchema = Type.Object({
@@ -31,8 +31,28 @@ export interface InsertResult {
   inserted: number;
   /** Records already stored under the same (unit, bootId, seq): a redelivery or an outbox replay. */
   duplicates: number;
-  /** Records without a battery part; nothing in this store holds them yet. */
+  /** v1 records without a battery part; a v1 record holds nothing else, so they are not stored. */
   skipped: number;
+}
+
+export interface DeltaInsertResult {
+  /** Records newly stored. */
+  inserted: number;
+  /** Records already stored under the same (unit, bootId, seq): a redelivery or an outbox replay. */
+  duplicates: number;
+  /** True when a record older than the boot's last applied one arrived and the boot was folded again. */
+  rebuilt: boolean;
+}
+
+/** What the dashboard rebuilt of a unit from its payload-v2 records. */
+export interface UnitState {
+  bootId: string;
+  /** Last seq folded into `state`; the boot's records up to it may still have gaps. */
+  lastSeq: number;
+  /** Dashboard clock when the last batch that changed it arrived, ms since epoch. */
+  receivedAt: number;
+  /** The fold of the boot's records in seq order (applyRecord from the contract). */
+  state: ReconstructedState;
 }
 
 /**
@@ -52,8 +72,21 @@ export interface FleetStore {
     records: readonly TelemetryRecord[],
     receivedAt: number,
   ): Promise<InsertResult>;
+  /**
+   * Stores payload-v2 records, folds them into their boot's state, and writes the rebuilt battery values of
+   * each record that carries battery to the battery history and summary, as v1 records do.
+   */
+  insertRecordsV2(
+    unitId: string,
+    bootId: string,
+    records: readonly TelemetryRecordV2[],
+    receivedAt: number,
+  ): Promise<DeltaInsertResult>;
+  /** The latest fold of the unit's most recent boot; undefined for an unknown unit or before any v2 record. */
+  getUnitState(unitId: string): Promise<UnitState | undefined>;
   listUnits(): Promise<UnitSummary[]>;
   getUnit(unitId: string): Promise<UnitSummary | undefined>;
+  /** Telemetry records stored, both payload versions, each counted once. */
   countRecords(unitId?: string): Promise<number>;
   close(): Promise<void>;
 }
