@@ -18,7 +18,7 @@ function rowsByBoot(dbPath: string, unitId: string): Map<string, number[]> {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     const rows = db
-      .prepare('SELECT boot_id AS boot, seq FROM battery_records WHERE unit_id = ? ORDER BY boot_id, seq')
+      .prepare('SELECT boot_id AS boot, seq FROM telemetry_records WHERE unit_id = ? ORDER BY boot_id, seq')
       .all(unitId) as Array<{ boot: string; seq: number }>;
     const byBoot = new Map<string, number[]>();
     for (const { boot, seq } of rows) byBoot.set(boot, [...(byBoot.get(boot) ?? []), seq]);

@@ -13,7 +13,7 @@ function stored(dbPath: string, unitId: string): Array<{ boot: string; seq: numb
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     return db
-      .prepare('SELECT boot_id AS boot, seq, historical FROM battery_records WHERE unit_id = ? ORDER BY seq')
+      .prepare('SELECT boot_id AS boot, seq, historical FROM telemetry_records WHERE unit_id = ? ORDER BY seq')
       .all(unitId) as Array<{ boot: string; seq: number; historical: number }>;
   } finally {
     db.close();

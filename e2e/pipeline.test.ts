@@ -10,17 +10,26 @@ afterEach(async () => {
 });
 
 /** Reads the dashboard's SQLite file from outside the dashboard, as a backup tool would. */
-function rowsOnDisk(dbPath: string, unitId: string): Array<{ seq: number; soc: number }> {
+function readTable<T>(dbPath: string, sql: string, unitId: string): T[] {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT seq, soc FROM battery_records WHERE unit_id = ? ORDER BY seq').all(unitId) as Array<{
-      seq: number;
-      soc: number;
-    }>;
+    return db.prepare(sql).all(unitId) as T[];
   } finally {
     db.close();
   }
 }
+
+/** Every record the unit sent, whatever kinds it carried. */
+const recordsOnDisk = (dbPath: string, unitId: string) =>
+  readTable<{ seq: number }>(dbPath, 'SELECT seq FROM telemetry_records WHERE unit_id = ? ORDER BY seq', unitId);
+
+/** The battery history the dashboard rebuilt from the records that carried battery changes. */
+const batteryOnDisk = (dbPath: string, unitId: string) =>
+  readTable<{ seq: number; soc: number }>(
+    dbPath,
+    'SELECT seq, soc FROM battery_records WHERE unit_id = ? ORDER BY seq',
+    unitId,
+  );
 
 const spec = (unit: { id: string; password: string }) => ({
   unitId: unit.id,
@@ -39,12 +48,12 @@ async function checkPipeline(dashboard: Awaited<ReturnType<typeof startTestDashb
   expect(unit?.bootId).toBe(tricycle.app.bootId);
   expect(unit?.battery?.voltageV).toBeGreaterThan(40);
 
-  const rows = rowsOnDisk(dashboard.dbPath, tricycle.unitId);
+  const rows = recordsOnDisk(dashboard.dbPath, tricycle.unitId);
   expect(rows.length).toBeGreaterThanOrEqual(3);
   expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => i)); // in order, none missing, none doubled
   // The simulated pack discharges 600× faster than real time, so SOC must have fallen already.
   await until(() => {
-    const now = rowsOnDisk(dashboard.dbPath, tricycle.unitId);
+    const now = batteryOnDisk(dashboard.dbPath, tricycle.unitId);
     return (now.at(-1)?.soc ?? 100) < (now[0]?.soc ?? 0);
   }, 'SOC falling in the stored history');
 

@@ -28,7 +28,7 @@ async function setup(caFileForEdge: (ca: string, other: string) => string) {
   cleanups.push(() => pty.close());
   const side = await openSerialTransport({ path: pty.a, baudRate: 9600 });
   cleanups.push(() => side.close());
-  const sim = new JbdSimulator({ transport: side });
+  const sim = new JbdSimulator({ transport: side, timeScale: 600 });
   sim.start();
   cleanups.push(async () => sim.stop());
   const config = validateEdgeConfig({
