@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../src/uplink/outbox.js';
 import { prng, tempDir } from './support/outbox-fixtures.js';
+import { runAndKill } from './support/outbox-kill.js';
 
 const WRITER = join(import.meta.dirname, '..', 'dist', 'test', 'support', 'outbox-crash-writer.js');
 const KILLS = 20;
@@ -13,37 +13,6 @@ const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
-
-interface ChildRun {
-  lines: string[];
-  aliveMs: number;
-}
-
-/** Runs the writer until `afterReadyMs` past its "ready" line, then SIGKILLs it. */
-function runAndKill(file: string, bootId: string, seed: number, afterReadyMs: number): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, file, bootId, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let readyAt = 0;
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (readyAt === 0 && out.includes('\n')) {
-        readyAt = Date.now();
-        timer = setTimeout(() => child.kill('SIGKILL'), afterReadyMs);
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`writer ended on its own (code ${code}): ${err}`));
-      // Only whole lines count; writeSync of one short line to a pipe is atomic, so at most an empty tail.
-      else resolve({ lines: out.split('\n').slice(0, -1), aliveMs: Date.now() - readyAt });
-    });
-  });
-}
 
 /** What the parent knows from the child's reports: durable keys, and the all-or-nothing steps in flight. */
 class Model {
@@ -97,7 +66,7 @@ describe('Outbox under SIGKILL', () => {
     for (let kill = 0; kill < KILLS; kill++) {
       const bootId = `boot-${String(kill).padStart(4, '0')}`;
       bootOrder.push(bootId);
-      const run = await runAndKill(file(), bootId, kill + 1, 20 + Math.floor(rnd() * 300));
+      const run = await runAndKill(WRITER, [file(), bootId, String(kill + 1)], 20 + Math.floor(rnd() * 300));
       timings.push(run.aliveMs);
       model.replay(bootId, run.lines);
 

@@ -21,8 +21,9 @@ function open(options: OutboxOptions = {}, file?: string): Outbox {
 }
 
 const seqs = (outbox: Outbox) => outbox.peek(1_000_000).map((e) => e.seq);
-/** 'n' is a normal record, 'A' an alarm. */
-const refs = (shape: string): RowRef[] => [...shape].map((c, id) => ({ id, alarm: c === 'A', size: 1 }));
+/** 'n' is a normal record, 'A' an alarm; `boots` gives each record's bootId, one letter each. */
+const refs = (shape: string, boots = 'a'.repeat(shape.length)): RowRef[] =>
+  [...shape].map((c, id) => ({ id, bootId: boots[id] ?? '?', alarm: c === 'A', size: 1 }));
 
 describe('pickDownsample', () => {
   it('drops every other record of each non-alarm run, never its first or last', () => {
@@ -34,6 +35,12 @@ describe('pickDownsample', () => {
   it('cannot thin runs of one or two, nor alarms', () => {
     expect(pickDownsample(refs('nnAnAnnAAA'))).toEqual([]);
     expect(pickDownsample([])).toEqual([]);
+  });
+
+  it('ends a run where the boot changes only when folding, so each boot keeps its last record', () => {
+    expect(pickDownsample(refs('nnnnnn', 'aaabbb')).map((r) => r.id)).toEqual([1, 3]);
+    expect(pickDownsample(refs('nnnnnn', 'aaabbb'), { folding: true }).map((r) => r.id)).toEqual([1, 4]);
+    expect(pickDownsample(refs('nnnnA', 'abbbb'), { folding: true }).map((r) => r.id)).toEqual([2]);
   });
 });
 

@@ -10,6 +10,14 @@
  * 3. Only when a pass finds nothing left to thin, drop the oldest non-alarm records one by one until within
  *    bounds.
  * Alarm records are never dropped: if they alone exceed a bound, the store stays over it and says so.
+ *
+ * When folding (payloads are deltas, see docs/outbox.md), the store folds every removed record into the next
+ * one of its boot. Only the last record of a boot has none, and its changes would be lost, so:
+ * - a run also ends where the bootId changes: thinning keeps each boot's last record;
+ * - step 3 first drops the oldest records that have a later one of their boot, and only then older boots'
+ *   last records, oldest first: under pressure each boot shrinks to its alarms and one record holding its
+ *   final state before any boot loses that;
+ * - the newest record is never removed: the records the caller appends next build on it.
  */
 
 export interface OutboxBounds {
@@ -23,6 +31,7 @@ export interface OutboxBounds {
 
 export interface RowRef {
   readonly id: number;
+  readonly bootId: string;
   readonly alarm: boolean;
   readonly size: number;
 }
@@ -33,9 +42,19 @@ export interface EvictionStore {
   oldest(limit: number): RowRef[];
   /** Up to `limit` of the oldest non-alarm records with an id above `afterId`, in insertion order. */
   oldestNonAlarm(afterId: number, limit: number): RowRef[];
-  /** Every non-alarm record with ts below `cutoff`. */
+  /** Like oldestNonAlarm, but only records followed by a later record of their boot (to fold into). */
+  oldestFoldable(afterId: number, limit: number): RowRef[];
+  /** Every non-alarm record with ts below `cutoff`, in insertion order. */
   expiredNonAlarm(cutoff: number): RowRef[];
-  remove(rows: readonly RowRef[]): void;
+  /** The newest record, if any. */
+  newest(): RowRef | undefined;
+  /** Removes the rows; returns the payload bytes freed, net of what folding added to the records kept. */
+  remove(rows: readonly RowRef[]): number;
+}
+
+export interface EvictionOptions {
+  /** The store folds removed records into later ones: keep each boot's last record and the newest. */
+  readonly folding?: boolean;
 }
 
 export interface Totals {
@@ -62,8 +81,9 @@ export function isOverBounds(totals: Totals, bounds: OutboxBounds): boolean {
 /**
  * Records to drop from `region` (a slice of the queue, oldest first) to halve its non-alarm runs:
  * indexes 1, 3, 5… of each run, never its first or last. Runs of one or two records cannot be thinned.
+ * With `folding`, a change of bootId also ends a run.
  */
-export function pickDownsample(region: readonly RowRef[]): RowRef[] {
+export function pickDownsample(region: readonly RowRef[], options: EvictionOptions = {}): RowRef[] {
   const victims: RowRef[] = [];
   let run: RowRef[] = [];
   const closeRun = () => {
@@ -71,6 +91,7 @@ export function pickDownsample(region: readonly RowRef[]): RowRef[] {
     run = [];
   };
   for (const row of region) {
+    if (options.folding && run.length > 0 && run[0]?.bootId !== row.bootId) closeRun();
     if (row.alarm) closeRun();
     else run.push(row);
   }
@@ -78,47 +99,59 @@ export function pickDownsample(region: readonly RowRef[]): RowRef[] {
   return victims;
 }
 
-export function evict(store: EvictionStore, totals: Totals, bounds: OutboxBounds, now: number): EvictionResult {
+export function evict(
+  store: EvictionStore,
+  totals: Totals,
+  bounds: OutboxBounds,
+  now: number,
+  options: EvictionOptions = {},
+): EvictionResult {
   let { rows, bytes } = totals;
   let downsampled = 0;
   let evicted = 0;
+  const kept = options.folding ? store.newest()?.id : undefined;
+  const removable = (rowsFound: readonly RowRef[]) => rowsFound.filter((r) => r.id !== kept);
   const remove = (victims: readonly RowRef[]) => {
     if (victims.length === 0) return;
-    store.remove(victims);
+    bytes -= store.remove(victims);
     rows -= victims.length;
-    for (const v of victims) bytes -= v.size;
   };
   const over = () => isOverBounds({ rows, bytes }, bounds);
 
   if (bounds.maxAgeMs !== undefined) {
-    const expired = store.expiredNonAlarm(now - bounds.maxAgeMs);
+    const expired = removable(store.expiredNonAlarm(now - bounds.maxAgeMs));
     remove(expired);
     evicted += expired.length;
   }
 
   while (over()) {
-    const victims = pickDownsample(store.oldest(Math.ceil(rows / 2)));
+    const victims = removable(pickDownsample(store.oldest(Math.ceil(rows / 2)), options));
     if (victims.length === 0) break;
     remove(victims);
     downsampled += victims.length;
   }
 
-  let afterId = 0;
-  while (over()) {
-    const chunk = store.oldestNonAlarm(afterId, DROP_CHUNK);
-    if (chunk.length === 0) break;
-    const victims: RowRef[] = [];
-    let [r, b] = [rows, bytes];
-    for (const row of chunk) {
-      if (!isOverBounds({ rows: r, bytes: b }, bounds)) break;
-      victims.push(row);
-      r -= 1;
-      b -= row.size;
+  const dropOldest = (candidates: (afterId: number, limit: number) => RowRef[]) => {
+    let afterId = 0;
+    while (over()) {
+      const chunk = removable(candidates(afterId, DROP_CHUNK));
+      if (chunk.length === 0) break;
+      const victims: RowRef[] = [];
+      let [r, b] = [rows, bytes];
+      for (const row of chunk) {
+        if (!isOverBounds({ rows: r, bytes: b }, bounds)) break;
+        victims.push(row);
+        r -= 1;
+        b -= row.size;
+      }
+      remove(victims);
+      evicted += victims.length;
+      // Folding makes the records kept larger, so the store may still be over: go on after the last victim.
+      afterId = victims[victims.length - 1]?.id ?? afterId;
     }
-    remove(victims);
-    evicted += victims.length;
-    afterId = chunk[chunk.length - 1]?.id ?? afterId;
-  }
+  };
+  if (options.folding) dropOldest((afterId, limit) => store.oldestFoldable(afterId, limit));
+  dropOldest((afterId, limit) => store.oldestNonAlarm(afterId, limit));
 
   return { rows, bytes, downsampled, evicted };
 }

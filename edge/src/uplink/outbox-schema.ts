@@ -86,12 +86,27 @@ export interface OutboxRow {
   payload: string;
 }
 
+/** What folding reads of a record: which boot it belongs to, and its payload. */
+export interface FoldRow {
+  id: number;
+  boot_id: string;
+  size: number;
+  payload: string;
+}
+
 export interface OutboxStatements {
   insert: Statement<[number, string, number, number, number, number, string]>;
   peek: Statement<[number, number], OutboxRow>;
   remove: Statement<[number], { size: number }>;
+  /** Deletes a record and hands it back, for folding into the next one. */
+  take: Statement<[number], FoldRow>;
+  /** The first record after an id. */
+  next: Statement<[number], FoldRow>;
+  setPayload: Statement<[string, number, number]>;
+  newest: Statement<[], RowRef>;
   oldest: Statement<[number], RowRef>;
   oldestNonAlarm: Statement<[number, number], RowRef>;
+  oldestFoldable: Statement<[number, number], RowRef>;
   expiredNonAlarm: Statement<[number], RowRef>;
   expiredAlarms: Statement<[number], { n: number }>;
   head: Statement<[], { ts: number }>;
@@ -103,7 +118,7 @@ export interface OutboxStatements {
 
 /** Every statement the outbox runs, prepared once. RowRef.alarm comes back as 0/1 and is made boolean by the caller. */
 export function prepareOutboxStatements(db: Database): OutboxStatements {
-  const ref = 'id, alarm = 1 AS alarm, size';
+  const ref = 'id, boot_id AS bootId, alarm = 1 AS alarm, size';
   return {
     insert: db.prepare<[number, string, number, number, number, number, string]>(
       'INSERT INTO outbox (id, boot_id, seq, ts, alarm, size, payload) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -112,9 +127,22 @@ export function prepareOutboxStatements(db: Database): OutboxStatements {
       'SELECT id, boot_id, seq, ts, alarm, payload FROM outbox WHERE id > ? ORDER BY id LIMIT ?',
     ),
     remove: db.prepare<[number], { size: number }>('DELETE FROM outbox WHERE id = ? RETURNING size'),
+    take: db.prepare<[number], FoldRow>('DELETE FROM outbox WHERE id = ? RETURNING id, boot_id, size, payload'),
+    next: db.prepare<[number], FoldRow>(
+      'SELECT id, boot_id, size, payload FROM outbox WHERE id > ? ORDER BY id LIMIT 1',
+    ),
+    setPayload: db.prepare<[string, number, number]>('UPDATE outbox SET payload = ?, size = ? WHERE id = ?'),
+    newest: db.prepare<[], RowRef>(`SELECT ${ref} FROM outbox ORDER BY id DESC LIMIT 1`),
     oldest: db.prepare<[number], RowRef>(`SELECT ${ref} FROM outbox ORDER BY id LIMIT ?`),
     oldestNonAlarm: db.prepare<[number, number], RowRef>(
       `SELECT ${ref} FROM outbox WHERE alarm = 0 AND id > ? ORDER BY id LIMIT ?`,
+    ),
+    // Boots never interleave (one process writes one boot), so "the next record is of the same boot" means
+    // "a later record of the same boot exists"; the lookup of the next record goes by rowid.
+    oldestFoldable: db.prepare<[number, number], RowRef>(
+      `SELECT ${ref} FROM outbox o WHERE alarm = 0 AND id > ?
+         AND boot_id = (SELECT n.boot_id FROM outbox n WHERE n.id > o.id ORDER BY n.id LIMIT 1)
+       ORDER BY id LIMIT ?`,
     ),
     expiredNonAlarm: db.prepare<[number], RowRef>(`SELECT ${ref} FROM outbox WHERE ts < ? AND alarm = 0 ORDER BY id`),
     expiredAlarms: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM outbox WHERE ts < ? AND alarm = 1'),

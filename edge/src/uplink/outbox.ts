@@ -1,8 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
-import { alarmsOverBudget, type EvictionStore, evict, type OutboxBounds, type RowRef } from './outbox-eviction.js';
-import { type OutboxStatements, openOutboxFile, prepareOutboxStatements } from './outbox-schema.js';
+import {
+  alarmsOverBudget,
+  type EvictionStore,
+  evict,
+  type OutboxBounds,
+  type RowRef,
+  type Totals,
+} from './outbox-eviction.js';
+import { type FoldRow, type OutboxStatements, openOutboxFile, prepareOutboxStatements } from './outbox-schema.js';
 
 export type { OutboxBounds } from './outbox-eviction.js';
 
@@ -29,6 +36,12 @@ export interface OutboxOptions extends OutboxBounds {
   /** Hard cap on the file in pages of 4 KiB (PRAGMA max_page_count); tests use it to get a real SQLITE_FULL. */
   readonly maxPages?: number;
   readonly logger?: Logger;
+  /**
+   * For payloads that are deltas (telemetry v2): merges an older payload into the newer one of the same boot,
+   * so that applying the result gives the state of applying both. With it, every record the bounds remove is
+   * first folded into the next record of its boot that stays, and the newest record is never removed.
+   */
+  readonly fold?: (older: string, newer: string) => string;
 }
 
 export interface OutboxStats {
@@ -94,6 +107,7 @@ export class Outbox {
   private readonly bounds: OutboxBounds;
   private readonly clock: { now(): number };
   private readonly log: Logger | undefined;
+  private readonly fold: OutboxOptions['fold'];
   private readonly store: EvictionStore;
   private readonly sql: OutboxStatements;
   /** Ids are handed out in memory, above every id in the file: monotonic even after the queue drains. */
@@ -115,18 +129,22 @@ export class Outbox {
         throw new EdgeError(EdgeErrorCode.OUTBOX_OPEN, `outbox option ${name} must be a positive integer`);
       }
     }
+    if (options.fold !== undefined && typeof options.fold !== 'function') {
+      throw new EdgeError(EdgeErrorCode.OUTBOX_OPEN, 'outbox option fold must be a function');
+    }
     this.bounds = { maxRows, maxBytes, maxAgeMs };
     this.clock = options.clock ?? { now: () => Date.now() };
     this.log = options.logger?.child({ module: 'outbox' });
+    this.fold = options.fold;
     // better-sqlite3 hands booleans back as 0/1; the eviction policy wants real booleans.
-    const refs = (rows: RowRef[]): RowRef[] => rows.map((r) => ({ id: r.id, alarm: Boolean(r.alarm), size: r.size }));
+    const refs = (rows: RowRef[]): RowRef[] => rows.map((r) => ({ ...r, alarm: Boolean(r.alarm) }));
     this.store = {
       oldest: (limit) => refs(this.sql.oldest.all(limit)),
       oldestNonAlarm: (afterId, limit) => refs(this.sql.oldestNonAlarm.all(afterId, limit)),
+      oldestFoldable: (afterId, limit) => refs(this.sql.oldestFoldable.all(afterId, limit)),
       expiredNonAlarm: (cutoff) => refs(this.sql.expiredNonAlarm.all(cutoff)),
-      remove: (rows) => {
-        for (const row of rows) this.sql.remove.run(row.id);
-      },
+      newest: () => refs(this.sql.newest.all())[0],
+      remove: (rows) => (this.fold ? this.removeFolding(rows) : this.removeRows(rows)),
     };
     let db: Database.Database | undefined;
     try {
@@ -240,7 +258,7 @@ export class Outbox {
 
   stats(): OutboxStats {
     try {
-      const totals = { rows: this.depth, bytes: this.bytes };
+      const totals = this.budgetedTotals();
       const cutoff = this.bounds.maxAgeMs === undefined ? 0 : this.clock.now() - this.bounds.maxAgeMs;
       return {
         depth: this.depth,
@@ -286,10 +304,76 @@ export class Outbox {
 
   /** Runs inside a write transaction; the caller commits the returned totals to memory after the commit. */
   private applyBounds(totals: { rows: number; bytes: number }) {
-    const result = evict(this.store, totals, this.bounds, this.clock.now());
+    const result = evict(this.store, totals, this.bounds, this.clock.now(), { folding: this.fold !== undefined });
     if (result.evicted > 0) this.sql.bumpMeta.run('evicted', result.evicted);
     if (result.downsampled > 0) this.sql.bumpMeta.run('downsampled', result.downsampled);
     return result;
+  }
+
+  private removeRows(rows: readonly RowRef[]): number {
+    let freed = 0;
+    for (const row of rows) freed += this.sql.remove.get(row.id)?.size ?? 0;
+    return freed;
+  }
+
+  /**
+   * Deletes the victims and folds each into the next record of its boot that stays, inside the caller's write
+   * transaction: a payload, its size and the byte total change together or not at all. Victims in a row
+   * cascade (v1 into v2, that into the record kept); an alarm can take a fold. A victim with no later record
+   * of its boot is the last of an older boot (the newest record is never a victim when folding): its changes
+   * go with it, and as that boot sends nothing more, no later record builds on them.
+   *
+   * Victims and the records kept may be in flight (peeked, not yet acked), which is safe. Sends go out in id
+   * order, so a victim either reached the broker before or with the record it folds into, or travels inside
+   * it now. An ack of a removed id is ignored. A record kept is re-sent with its new payload only if its ack
+   * never came; applied after the records before it, it gives the same state as the original, and the
+   * dashboard drops it by (bootId, seq) anyway if the original got through.
+   */
+  private removeFolding(victims: readonly RowRef[]): number {
+    const doomed = new Set(victims.map((v) => v.id));
+    let freed = 0;
+    let carry: FoldRow | undefined;
+    for (const id of [...doomed].sort((a, b) => a - b)) {
+      const taken = this.sql.take.get(id);
+      if (taken === undefined) continue;
+      freed += taken.size;
+      // A carry always comes from the victim just before, of the same boot (checked below).
+      const victim = carry ? { ...taken, payload: this.foldPair(carry, taken) } : taken;
+      carry = undefined;
+      const next = this.sql.next.get(id);
+      if (next === undefined || next.boot_id !== taken.boot_id) continue;
+      if (doomed.has(next.id)) {
+        carry = victim;
+        continue;
+      }
+      const payload = this.foldPair(victim, next);
+      const size = Buffer.byteLength(payload, 'utf8');
+      this.sql.setPayload.run(payload, size, next.id);
+      freed -= size - next.size;
+    }
+    return freed;
+  }
+
+  /** The caller's fold. If it fails (a payload it cannot read), the older record goes unfolded, as without fold. */
+  private foldPair(older: FoldRow, newer: FoldRow): string {
+    try {
+      const folded = this.fold?.(older.payload, newer.payload);
+      if (typeof folded === 'string') return folded;
+      throw new TypeError(`fold returned ${typeof folded}, not a string`);
+    } catch (err) {
+      this.log?.error(
+        { err, code: EdgeErrorCode.OUTBOX_RECORD, bootId: older.boot_id, olderId: older.id, newerId: newer.id },
+        'outbox fold failed: the older record is dropped without folding',
+      );
+      return newer.payload;
+    }
+  }
+
+  /** The totals that alarms are measured against: when folding, the newest record is held beyond the bounds too. */
+  private budgetedTotals(): Totals {
+    const newest = this.fold ? this.store.newest() : undefined;
+    if (newest === undefined || newest.alarm) return { rows: this.depth, bytes: this.bytes };
+    return { rows: this.depth - 1, bytes: this.bytes - newest.size };
   }
 
   private commitTotals(result: ReturnType<typeof evict>): void {
