@@ -1,13 +1,16 @@
 import { dirname, join } from 'node:path';
-import { type ByteTransport, type DeviceState, JbdDriver, type TimerHandle } from '@triporteur/firmware-bridge';
+import type { DeviceState, PortState, TimerHandle } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
 import { type AppInternals, appCommandContext } from './commands/app-context.js';
 import { buildBirth } from './commands/birth.js';
 import { CommandRouter } from './commands/router.js';
 import type { EdgeConfig } from './config/schema.js';
+import type { RecordBody, TelemetryRecordV2 } from './contract/records.js';
+import { createDevices, type DeviceKind, type DeviceSet } from './devices/index.js';
 import { EdgeError, EdgeErrorCode } from './errors.js';
 import type { Host } from './host.js';
 import { DataBudget } from './records/budget.js';
+import { foldRecord } from './records/fold.js';
 import type { HotspotAggregate } from './records/sources.js';
 import { nodeSystemFacts, type SystemFacts, SystemHealth } from './records/system-health.js';
 import { loadBudgetState, saveBudgetState } from './telemetry/budget-file.js';
@@ -28,10 +31,19 @@ function withDeadline(work: Promise<void>, ms: number, clock: Host['clock']): Pr
   });
 }
 
+export interface DeviceStatus {
+  kind: DeviceKind;
+  type: string;
+  state: DeviceState;
+  port: PortState;
+}
+
 export interface EdgeStatus {
   unitId: string;
   bootId: string;
   bms: DeviceState;
+  /** Every configured device, BMS first. */
+  devices: DeviceStatus[];
   uplink: UplinkStatus;
   /** Records in the outbox, not yet acknowledged by the broker. */
   pendingRecords: number;
@@ -94,8 +106,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
     maxBatch: telemetryConfig.maxBatch,
   };
   let outbox: Outbox | undefined;
-  let transport: ByteTransport | undefined;
-  let driver: JbdDriver | undefined;
+  let devices: DeviceSet | undefined;
   let tickTimer: TimerHandle | undefined;
   let router: CommandRouter | undefined;
   let running = false;
@@ -128,6 +139,10 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       log.warn({ err, path: budgetPath }, 'data budget not saved');
     }
   };
+
+  /** The optional device sections that are configured, as createDevices takes them. */
+  const optional = <K extends 'motor' | 'gps' | 'aux'>(key: K) =>
+    (config[key] === undefined ? {} : { [key]: config[key] }) as Partial<Pick<EdgeConfig, K>>;
 
   /** One report-by-exception step: health sources first, so the record holds them too. */
   const tick = () => {
@@ -164,26 +179,14 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
     saveBudget();
   };
 
-  const startDriver = (bmsLog: Logger) => {
-    if (!transport) return;
-    const active = new JbdDriver({
-      transport,
-      clock: host.clock,
-      pollIntervalMs: config.bms.pollIntervalMs,
-      responseTimeoutMs: config.bms.responseTimeoutMs,
+  /** Samples feed the records; link states too (a change is sent in full). Logging is the device layer's. */
+  const wireDevices = (set: DeviceSet) => {
+    set.on('sample', (sample) => pipeline.observe(sample));
+    set.on('state', (kind, state) => pipeline.linkState(kind, state));
+    set.on('event', (kind, event) => {
+      if (event.type === 'mismatch') log.warn({ kind, mismatches: event.mismatches }, 'BMS and controller disagree');
     });
-    driver = active;
-    pipeline.linkState('battery', active.state);
-    active.on('state', (state) => {
-      bmsLog.info({ state }, 'BMS link state');
-      pipeline.linkState('battery', state);
-    });
-    active.on('discard', (d) => bmsLog.warn({ reason: d.reason, bytes: d.bytes.length }, 'discarded serial bytes'));
-    active.on('sample', (sample) => {
-      bmsLog.debug({ soc: sample.socPct, v: sample.voltageV }, 'battery sample');
-      pipeline.observe(sample);
-    });
-    active.start();
+    for (const device of set.devices) pipeline.linkState(device.kind, device.state);
   };
 
   const status = (): EdgeStatus => {
@@ -192,7 +195,8 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
     return {
       unitId: config.unitId,
       bootId,
-      bms: driver?.state ?? 'stopped',
+      bms: devices?.get('battery')?.state ?? 'stopped',
+      devices: (devices?.devices ?? []).map((d) => ({ kind: d.kind, type: d.type, state: d.state, port: d.portState })),
       uplink: uplink.status,
       pendingRecords: outbox?.stats().depth ?? 0,
       publishedRecords: stats.published,
@@ -206,12 +210,12 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
     };
   };
 
-  const internals = (bmsLog: Logger): AppInternals => ({
+  const internals = (): AppInternals => ({
     host,
     config: () => config,
     ...(options.configPath === undefined ? {} : { configPath: options.configPath }),
     status,
-    bmsTransport: () => transport,
+    bmsTransport: () => devices?.get('battery')?.transport(),
     oldestPendingTs: () => outbox?.stats().oldestTs ?? null,
     setLive: (key, value) => {
       if (key === 'telemetry.sampleIntervalMs') live.sampleIntervalMs = value;
@@ -219,8 +223,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       else live.maxBatch = value;
     },
     restartBms: async () => {
-      await driver?.stop();
-      startDriver(bmsLog);
+      await devices?.get('battery')?.restart();
     },
     restartUplink: () => uplink.restart(),
   });
@@ -236,6 +239,9 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
         maxAgeMs: config.outbox.maxAgeMs,
         clock: host.clock,
         logger: log.child({ module: 'outbox' }),
+        // An evicted delta record is folded into the next one of its boot: resolution goes, no change is lost.
+        fold: (older, newer) =>
+          JSON.stringify(foldRecord(JSON.parse(older) as RecordBody, JSON.parse(newer) as TelemetryRecordV2)),
       });
       const saved = loadBudgetState(budgetPath);
       if (saved) {
@@ -249,9 +255,15 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
             : { monthlyCapBytes: telemetryConfig.budget.monthlyCapBytes }),
         });
       }
+      const set = createDevices(
+        { bms: config.bms, ...optional('motor'), ...optional('gps'), ...optional('aux') },
+        { ...host, logger: log },
+      );
+      wireDevices(set);
       try {
-        transport = await host.openSerial({ path: config.bms.path, baudRate: config.bms.baudRate });
+        await set.start({ failFast: true });
       } catch (err) {
+        await set.stop();
         outbox.close();
         outbox = undefined;
         throw new EdgeError(
@@ -260,7 +272,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
           { cause: err },
         );
       }
-      const bmsLog = log.child({ module: 'bms' });
+      devices = set;
       // Whatever waits in the outbox when the link comes back was made while it was down: historical.
       uplink.onConnect(() => {
         outbox?.markReplay();
@@ -272,7 +284,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
           router = new CommandRouter({
             client,
             unitId: config.unitId,
-            context: appCommandContext(internals(bmsLog)),
+            context: appCommandContext(internals()),
             clock: host.clock,
             logger: log.child({ module: 'commands' }),
           });
@@ -282,22 +294,22 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       running = true;
       pipeline.observe(await systemHealth.sample());
       await uplink.start();
-      startDriver(bmsLog);
       scheduleTick();
-      log.info({ bms: config.bms.path, broker: config.mqtt.url, outbox: config.outbox.path }, 'edge service started');
+      const started = set.devices.map((d) => `${d.kind}:${d.type}`);
+      log.info({ devices: started, broker: config.mqtt.url, outbox: config.outbox.path }, 'edge service started');
     },
 
     async stop() {
       running = false;
       if (tickTimer !== undefined) host.clock.clearTimeout(tickTimer);
       router?.stop();
-      await driver?.stop();
+      await devices?.stop();
       // The last samples become a record, then a last chance to send what is pending; never hang a
       // shutdown on a dead link: it stays in the outbox.
       if (outbox) tick();
       await withDeadline(flushAndSave(), STOP_FLUSH_MS, host.clock);
       await uplink.stop();
-      await transport?.close();
+      devices = undefined;
       outbox?.close();
       outbox = undefined;
       log.info('edge service stopped');

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { UNIT_ID_PATTERN } from '../contract/topics.js';
+import { AuxDeviceSchema, BmsDeviceSchema, GpsDeviceSchema, MotorDeviceSchema } from '../devices/config.js';
 import { RecordsConfigSchema } from '../records/config.js';
 
 /**
@@ -12,16 +13,11 @@ export const EdgeConfigSchema = Type.Object(
   {
     configVersion: Type.Literal(CONFIG_VERSION),
     unitId: Type.String({ pattern: UNIT_ID_PATTERN, description: 'Lower-case slug, e.g. "tri-lyon-01"' }),
-    bms: Type.Object(
-      {
-        type: Type.Literal('jbd'),
-        path: Type.String({ minLength: 1, description: 'Serial device, e.g. /dev/triporteur-bms' }),
-        baudRate: Type.Integer({ default: 9600, minimum: 1200, maximum: 921600 }),
-        pollIntervalMs: Type.Integer({ default: 5000, minimum: 200, maximum: 600000 }),
-        responseTimeoutMs: Type.Integer({ default: 1000, minimum: 50, maximum: 10000 }),
-      },
-      { additionalProperties: false },
-    ),
+    // The devices on the tricycle (docs/configuration.md); only the BMS is required.
+    bms: BmsDeviceSchema,
+    motor: Type.Optional(MotorDeviceSchema),
+    gps: Type.Optional(GpsDeviceSchema),
+    aux: Type.Optional(AuxDeviceSchema),
     mqtt: Type.Object(
       {
         url: Type.String({ pattern: '^(mqtt|mqtts|ws|wss)://', description: 'Broker URL' }),
