@@ -15,6 +15,7 @@ import type { HotspotAggregate } from './records/sources.js';
 import { nodeSystemFacts, type SystemFacts, SystemHealth } from './records/system-health.js';
 import { loadBudgetState, saveBudgetState } from './telemetry/budget-file.js';
 import { type LiveTelemetrySettings, type PipelineStats, TelemetryPipeline } from './telemetry/pipeline.js';
+import { AgeClock } from './uplink/age-clock.js';
 import { Outbox } from './uplink/outbox.js';
 import { type ByteCount, UplinkSession, type UplinkStatus } from './uplink/session.js';
 
@@ -237,7 +238,8 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       outbox = new Outbox(config.outbox.path, {
         maxRows: config.outbox.maxRows,
         maxAgeMs: config.outbox.maxAgeMs,
-        clock: host.clock,
+        // GPS setting the clock a year forward must not age out records made minutes ago.
+        clock: new AgeClock({ wall: () => host.clock.now(), monotonic: () => performance.now() }),
         logger: log.child({ module: 'outbox' }),
         // An evicted delta record is folded into the next one of its boot: resolution goes, no change is lost.
         fold: (older, newer) =>
