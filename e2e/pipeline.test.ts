@@ -41,7 +41,7 @@ const spec = (unit: { id: string; password: string }) => ({
 });
 
 async function checkPipeline(dashboard: Awaited<ReturnType<typeof startTestDashboard>>, tricycle: SimulatedTricycle) {
-  expect(tricycle.bmsLink).not.toBe('memory'); // a real pty, not the in-memory fallback
+  expect(tricycle.link).toBe('pty'); // real ptys, not the in-memory fallback
   await until(async () => (await dashboard.store.countRecords(tricycle.unitId)) >= 3, 'three stored records');
   const unit = await dashboard.store.getUnit(tricycle.unitId);
   expect(unit?.online).toBe(true);

@@ -62,6 +62,8 @@ async function main(): Promise<void> {
       timeScale,
       sampleIntervalMs: 2000,
       batchIntervalMs: 4000,
+      // Ride two minutes, stand one at a stop: the map shows both.
+      legMs: { ride: 120_000, park: 60_000 },
       outboxPath: join(dataDir, `${unit.id}-outbox.db`),
     };
     tricycles.push(await startSimulatedTricycle(spec, dashboard.mqttUrl, logger));
@@ -73,7 +75,10 @@ async function main(): Promise<void> {
       'Triporteur connecté — démo',
       `  Tableau de bord : ${dashboard.httpUrl}/`,
       `  Broker MQTT (aedes intégré) : ${dashboard.mqttUrl}`,
-      ...tricycles.map((t) => `  ${t.unitId} : BMS simulé sur ${t.bmsLink}`),
+      ...tricycles.map((t) => {
+        const { bms, gps } = t.devices.config;
+        return `  ${t.unitId} : BMS, contrôleur, GPS et carte Arduino simulés (${t.link === 'pty' ? `ex. BMS ${bms?.path}, GPS ${gps?.path}` : 'liaisons en mémoire, socat absent'})`;
+      }),
       `  Données : ${dataDir}`,
       'Ouvrez l’adresse du tableau de bord dans votre navigateur. Ctrl+C pour arrêter.',
       '',

@@ -1,6 +1,7 @@
 import {
   type ByteTransport,
   type Clock,
+  createMemoryPair,
   createPtyPair,
   FirmataBoardSimulator,
   JbdSimulator,
@@ -36,6 +37,11 @@ export interface SimulatedDevicesOptions {
   /** The GPS's loop; by default about 4 km through Vaulx-en-Velin (Lyon). */
   route?: readonly nmea.LatLon[];
   clock?: Clock;
+  /**
+   * 'pty' (default): socat pseudo-terminals opened with serialport, as on a Pi. 'memory': in-process
+   * pairs, for a machine without socat (the demo on a fresh laptop); open them with `openSerial`.
+   */
+  link?: 'pty' | 'memory';
 }
 
 export interface SimulatedDevices {
@@ -48,6 +54,8 @@ export interface SimulatedDevices {
     aux?: FirmataBoardSimulator;
   };
   readonly scenario: SimulatedScenario;
+  /** Opens the edge's end of a line by its config path: the pty, or the in-memory pair. */
+  openSerial(options: { path: string; baudRate: number }): Promise<ByteTransport>;
   /** Rides off or parks, at run time. */
   setScenario(scenario: SimulatedScenario): void;
   /** Stops the simulators, closes their ports and the ptys. Safe to call twice. */
@@ -80,7 +88,15 @@ export async function startSimulatedDevices(options: SimulatedDevicesOptions): P
     for (const close of closers.splice(0).reverse()) await close();
   };
 
-  const line = async (baudRate: number): Promise<{ path: string; side: ByteTransport }> => {
+  const memoryEnds = new Map<string, ByteTransport>();
+  const line = async (baudRate: number, name: string): Promise<{ path: string; side: ByteTransport }> => {
+    if (options.link === 'memory') {
+      const [side, edgeEnd] = createMemoryPair();
+      const path = `memory:${name}`;
+      memoryEnds.set(path, edgeEnd);
+      closers.push(() => side.close());
+      return { path, side };
+    }
     const pty = await createPtyPair();
     closers.push(() => pty.close());
     const side = await openSerialTransport({ path: pty.a, baudRate });
@@ -94,7 +110,7 @@ export async function startSimulatedDevices(options: SimulatedDevicesOptions): P
   const sims: SimulatedDevices['simulators'] = {};
   try {
     if (wanted.has('bms')) {
-      const { path, side } = await line(9600);
+      const { path, side } = await line(9600, 'bms');
       sims.bms = new JbdSimulator({
         transport: side,
         clock,
@@ -105,19 +121,19 @@ export async function startSimulatedDevices(options: SimulatedDevicesOptions): P
       config.bms = deviceConfig('battery', { type: 'jbd', path, cells: CELLS }) as JbdBmsConfig;
     }
     if (wanted.has('motor')) {
-      const { path, side } = await line(115_200);
+      const { path, side } = await line(115_200, 'motor');
       // The controller sees the pack's voltage; a JBD-less tricycle gets a full 14S pack.
       const batteryV = sims.bms?.snapshot().voltageV ?? 52;
       sims.motor = new VescSimulator({ transport: side, clock, timeScale, batteryV, ...GEOMETRY });
       config.motor = deviceConfig('motor', { type: 'vesc', path, ...GEOMETRY }) as VescMotorConfig;
     }
     if (wanted.has('gps')) {
-      const { path, side } = await line(9600);
+      const { path, side } = await line(9600, 'gps');
       sims.gps = new NmeaSimulator({ transport: side, clock, ...(options.route ? { route: options.route } : {}) });
       config.gps = deviceConfig('position', { type: 'nmea', path }) as NmeaGpsConfig;
     }
     if (wanted.has('aux')) {
-      const { path, side } = await line(57_600);
+      const { path, side } = await line(57_600, 'aux');
       sims.aux = new FirmataBoardSimulator({ transport: side, clock, batteryV: sims.bms?.snapshot().voltageV ?? 52 });
       // No DTR reset on a pty: the board announced itself before the edge opened, so ask soon.
       config.aux = deviceConfig('aux', { type: 'firmata', path, versionQueryAfterMs: 500 });
@@ -175,6 +191,7 @@ export async function startSimulatedDevices(options: SimulatedDevicesOptions): P
       return scenario;
     },
     setScenario: apply,
+    openSerial: async (port) => memoryEnds.get(port.path) ?? openSerialTransport(port),
     stop,
   };
 }

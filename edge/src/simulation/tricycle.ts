@@ -1,20 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type ByteTransport,
-  createMemoryPair,
-  createPtyPair,
-  isBridgeError,
-  JbdSimulator,
-  openSerialTransport,
-  type TimerHandle,
-} from '@triporteur/firmware-bridge';
+import { isBridgeError, type TimerHandle } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
 import { buildApp, type EdgeApp } from '../app.js';
 import { validateEdgeConfig } from '../config/load.js';
 import type { Host } from '../host.js';
 import { nodeHost } from '../host-node.js';
+import { type SimulatedDevices, startSimulatedDevices } from './devices.js';
 
 export interface TricycleSpec {
   unitId: string;
@@ -25,22 +18,25 @@ export interface TricycleSpec {
   /** Report-by-exception tick and batch interval, ms: short in a demo so the map moves. */
   sampleIntervalMs: number;
   batchIntervalMs: number;
+  /** Real ms of riding, then of standing at a stop, in turn; absent, the tricycle only rides. */
+  legMs?: { ride: number; park: number };
   /** The unit's outbox file; a fresh temporary one when absent. */
   outboxPath?: string;
 }
 
 export interface SimulatedTricycle {
   unitId: string;
-  /** Where the edge reads its BMS: a pty path, or "memory" when socat is not installed. */
-  bmsLink: string;
-  simulator: JbdSimulator;
+  /** How the devices are linked: socat pseudo-terminals, or in-memory pairs when socat is missing. */
+  link: 'pty' | 'memory';
+  devices: SimulatedDevices;
   app: EdgeApp;
   stop(): Promise<void>;
 }
 
 /**
- * One tricycle: a JBD simulator on one end of a socat pty pair, and the real edge service on the
- * other end, opening it with serialport like on a Pi. Without socat, an in-memory link stands in.
+ * One tricycle: a JBD BMS, a VESC controller, an NMEA GPS and a Firmata board, each simulated on
+ * one end of a socat pty pair, and the real edge service on the other ends, opening them with
+ * serialport like on a Pi. Without socat, in-memory links stand in (the demo on a fresh laptop).
  */
 export async function startSimulatedTricycle(
   spec: TricycleSpec,
@@ -48,50 +44,51 @@ export async function startSimulatedTricycle(
   logger: Logger,
 ): Promise<SimulatedTricycle> {
   const stops: Array<() => Promise<void>> = [];
-  let host: Host = nodeHost(logger);
-  let bmsPath: string;
-  let simulatorSide: ByteTransport;
+  const options = {
+    devices: ['bms', 'motor', 'gps', 'aux'] as const,
+    timeScale: spec.timeScale,
+    initialSocPct: spec.initialSocPct,
+  };
+  let link: SimulatedTricycle['link'] = 'pty';
+  let devices: SimulatedDevices;
   try {
-    const pty = await createPtyPair();
-    stops.push(() => pty.close());
-    simulatorSide = await openSerialTransport({ path: pty.a, baudRate: 9600 });
-    bmsPath = pty.b;
+    devices = await startSimulatedDevices(options);
   } catch (err) {
     if (!isBridgeError(err)) throw err;
-    logger.warn({ code: err.code }, `${err.message}; using an in-memory serial link instead`);
-    const [simEnd, edgeEnd] = createMemoryPair();
-    simulatorSide = simEnd;
-    bmsPath = 'memory';
-    host = { ...host, openSerial: async () => edgeEnd };
+    logger.warn({ code: err.code }, `${err.message}; using in-memory serial links instead`);
+    link = 'memory';
+    devices = await startSimulatedDevices({ ...options, link: 'memory' });
   }
-  stops.push(() => simulatorSide.close());
+  stops.push(() => devices.stop());
+  const host: Host = { ...nodeHost(logger), openSerial: (port) => devices.openSerial(port) };
 
-  const simulator = new JbdSimulator({
-    transport: simulatorSide,
-    clock: host.clock,
-    initialSocPct: spec.initialSocPct,
-    timeScale: spec.timeScale,
-  });
-  simulator.start();
-  // A mediator's day in fast-forward: ride down to 15 %, then charge at the depot back to 95 %.
-  let planTimer: TimerHandle | undefined;
-  const followPlan = () => {
-    const soc = simulator.snapshot().socPct;
-    if (soc < 15 && simulator.dischargeA > 0) simulator.dischargeA = -10;
-    if (soc > 95 && simulator.dischargeA < 0) simulator.dischargeA = 8;
-    planTimer = host.clock.setTimeout(followPlan, 1000);
+  // A mediator's round in fast-forward: ride to a stop, stay a while, ride on.
+  let legTimer: TimerHandle | undefined;
+  const nextLeg = () => {
+    if (!spec.legMs) return;
+    const parked = devices.scenario === 'park';
+    legTimer = host.clock.setTimeout(
+      () => {
+        devices.setScenario(parked ? 'ride' : 'park');
+        nextLeg();
+      },
+      parked ? spec.legMs.park : spec.legMs.ride,
+    );
   };
-  followPlan();
+  nextLeg();
   stops.push(async () => {
-    if (planTimer !== undefined) host.clock.clearTimeout(planTimer);
-    simulator.stop();
+    if (legTimer !== undefined) host.clock.clearTimeout(legTimer);
   });
 
+  const { bms, motor, gps, aux } = devices.config;
   const config = validateEdgeConfig({
     configVersion: 1,
     unitId: spec.unitId,
-    bms: { type: 'jbd', path: bmsPath, pollIntervalMs: Math.min(2000, spec.sampleIntervalMs) },
-    mqtt: { url: mqttUrl, username: spec.unitId, password: spec.password, reconnectMs: 1000 },
+    bms: { ...bms, pollIntervalMs: Math.min(2000, spec.sampleIntervalMs) },
+    motor,
+    gps,
+    aux,
+    mqtt: { url: mqttUrl, username: spec.unitId, password: spec.password, reconnectMs: 1000, reconnectMaxMs: 5000 },
     telemetry: { sampleIntervalMs: spec.sampleIntervalMs, batchIntervalMs: spec.batchIntervalMs },
     outbox: { path: spec.outboxPath ?? join(await mkdtemp(join(tmpdir(), `${spec.unitId}-`)), 'outbox.db') },
   });
@@ -101,8 +98,8 @@ export async function startSimulatedTricycle(
 
   return {
     unitId: spec.unitId,
-    bmsLink: bmsPath,
-    simulator,
+    link,
+    devices,
     app,
     // Idempotent: tests and signal handlers may both stop it.
     stop: async () => {
