@@ -40,6 +40,9 @@ export interface ConfigKeyInfo {
 export function configKeyInfo(key: string): ConfigKeyInfo | undefined {
   let schema: TSchema = EdgeConfigSchema;
   for (const part of key.split('.')) {
+    // A device section is a union keyed by `type`; a field is found in the branches that have it.
+    // The whole config is validated again before it is written, so the right branch has the last word.
+    if (KindGuard.IsOptional(schema) || KindGuard.IsUnion(schema)) schema = branchWith(schema, part) ?? schema;
     if (!KindGuard.IsObject(schema) || !Object.hasOwn(schema.properties, part)) return undefined;
     const next = schema.properties[part];
     if (next === undefined) return undefined;
@@ -47,6 +50,11 @@ export function configKeyInfo(key: string): ConfigKeyInfo | undefined {
   }
   const section = KindGuard.IsObject(schema);
   return { key, schema, section, writable: !section && !READ_ONLY_KEYS.has(key) };
+}
+
+function branchWith(schema: TSchema, part: string): TSchema | undefined {
+  const branches: TSchema[] = KindGuard.IsUnion(schema) ? schema.anyOf : [schema];
+  return branches.find((b) => KindGuard.IsObject(b) && Object.hasOwn(b.properties, part));
 }
 
 function invalid(message: string): EdgeError {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { Value } from '@sinclair/typebox/value';
+import { KindGuard } from '@sinclair/typebox';
+import { Value, type ValueError } from '@sinclair/typebox/value';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
 import { type EdgeConfig, EdgeConfigSchema } from './schema.js';
 
@@ -9,7 +10,7 @@ import { type EdgeConfig, EdgeConfigSchema } from './schema.js';
  */
 export function validateEdgeConfig(input: unknown): Readonly<EdgeConfig> {
   const withDefaults = Value.Default(EdgeConfigSchema, Value.Clone(input));
-  const errors = [...Value.Errors(EdgeConfigSchema, withDefaults)];
+  const errors = [...Value.Errors(EdgeConfigSchema, withDefaults)].map(throughUnion);
   if (errors.length > 0) {
     // TypeBox reports a union's branches too; the most specific path is the most useful to a person.
     const first = errors.reduce((a, b) => (b.path.length > a.path.length ? b : a));
@@ -18,6 +19,23 @@ export function validateEdgeConfig(input: unknown): Readonly<EdgeConfig> {
     throw new EdgeError(EdgeErrorCode.CONFIG_INVALID, `config field "${field}": ${first.message}${more}`);
   }
   return deepFreeze(withDefaults as EdgeConfig);
+}
+
+/**
+ * The device sections are unions keyed by `type` (jbd | daly, vesc | kt | bafang…), for which TypeBox
+ * only says "Expected union value". When `type` names a branch, report that branch's own first error,
+ * e.g. "bms/baudRate: Expected integer", as a person would want.
+ */
+function throughUnion(error: ValueError): ValueError {
+  const { schema, value } = error;
+  if (!KindGuard.IsUnion(schema) || typeof value !== 'object' || value === null) return error;
+  const type = (value as { type?: unknown }).type;
+  const branch = schema.anyOf.find(
+    (s) => KindGuard.IsObject(s) && KindGuard.IsLiteral(s.properties.type) && s.properties.type.const === type,
+  );
+  // Defaults were not filled in a union no branch matched: fill the chosen one's, so only real faults remain.
+  const inner = branch ? Value.Errors(branch, Value.Default(branch, Value.Clone(value))).First() : undefined;
+  return inner ? { ...inner, path: `${error.path}${inner.path}` } : error;
 }
 
 export async function loadEdgeConfig(path: string): Promise<Readonly<EdgeConfig>> {
