@@ -3,10 +3,10 @@ import { decodeBatch, encodeBatch } from '../src/contract/encoding.js';
 import { applyRecord, RECORD_KINDS, type ReconstructedState, type TelemetryRecordV2 } from '../src/contract/records.js';
 import { BatchQueue } from '../src/records/batch.js';
 import { recordsConfig } from '../src/records/config.js';
-import { angleDelta, haversineM } from '../src/records/fields.js';
 import { foldRecord } from '../src/records/fold.js';
-import { buildRules, LOCATION_FIELDS } from '../src/records/kinds.js';
+import { LOCATION_FIELDS } from '../src/records/kinds.js';
 import { ReportByException } from '../src/records/rbe.js';
+import { checkReconstruction } from '../src/records/testing/reconstruction.js';
 import { rideHour, type Tick } from '../src/records/testing/ride-hour.js';
 
 /**
@@ -15,8 +15,6 @@ import { rideHour, type Tick } from '../src/records/testing/ride-hour.js';
  */
 
 const config = recordsConfig();
-const rules = buildRules(config);
-const SLACK = 1e-9;
 
 function replay(hour: Tick[]): TelemetryRecordV2[] {
   const rbe = new ReportByException(config);
@@ -38,68 +36,7 @@ function replay(hour: Tick[]): TelemetryRecordV2[] {
   });
 }
 
-/** Every way the reconstruction differs from the truth at one tick, as readable strings. */
-function differences(tick: Tick, state: ReconstructedState): string[] {
-  const problems: string[] = [];
-  const paused = tick.aux.pauseLocation;
-  const gpsSpeed = tick.position.fix === 'none' ? undefined : tick.position.speedKmh;
-  const moving = (gpsSpeed ?? tick.motor.speedKmh ?? 0) >= config.deadbands.position.movingKmh;
-  for (const kind of RECORD_KINDS) {
-    const truth = tick[kind] as unknown as Record<string, unknown>;
-    const got = state[kind]?.values as Record<string, unknown> | undefined;
-    if (!got || !state[kind]?.complete) {
-      problems.push(`${kind}: never sent in full`);
-      continue;
-    }
-    const quality = (truth.quality ?? {}) as Record<string, string>;
-    for (const [name, rule] of Object.entries(rules[kind])) {
-      const where = `${kind}.${name}`;
-      let want = truth[name];
-      if (name === 'state') want = kind === 'battery' ? 'connected' : undefined;
-      if (name === 'paused') want = kind === 'position' && paused ? true : undefined;
-      if (kind === 'position' && paused && (LOCATION_FIELDS as readonly string[]).includes(name)) want = undefined;
-      const have = got[name];
-      if ((want === undefined) !== (have === undefined)) {
-        problems.push(`${where}: present ${have !== undefined}, expected ${want !== undefined}`);
-        continue;
-      }
-      if (want === undefined || rule.type === 'heartbeat' || quality[name] === 'inferred') continue;
-      const off = (error: number, band: number) => {
-        if (error > band + SLACK) problems.push(`${where}: off by ${error} (deadband ${band})`);
-      };
-      if (rule.type === 'number') off(Math.abs(Number(want) - Number(have)), rule.deadband);
-      else if (rule.type === 'angle') off(angleDelta(Number(want), Number(have)), rule.deadband);
-      else if (rule.type === 'numbers') {
-        (want as number[]).forEach((v, i) => {
-          off(Math.abs(v - Number((have as number[])[i])), rule.deadband);
-        });
-      } else if (rule.type === 'position' && name === 'lat') {
-        const p = config.deadbands.position;
-        const error = haversineM(Number(want), Number(truth.lon), Number(have), Number(got.lon));
-        off(error, moving ? p.movingDistanceM : p.parkedDistanceM);
-      } else if (rule.type === 'state' || rule.type === 'exact') {
-        if (JSON.stringify(want) !== JSON.stringify(have)) problems.push(`${where}: ${have} instead of ${want}`);
-      }
-    }
-    const wantQ = Object.fromEntries(Object.entries(quality).filter(([name, q]) => q !== 'ok' && name in got));
-    if (JSON.stringify(got.q ?? {}) !== JSON.stringify(wantQ)) problems.push(`${kind}.q: ${JSON.stringify(got.q)}`);
-  }
-  return problems;
-}
-
-function check(hour: Tick[], records: TelemetryRecordV2[]): string[] {
-  let state: ReconstructedState = {};
-  let next = 0;
-  const problems: string[] = [];
-  for (const tick of hour) {
-    while (next < records.length && (records[next]?.ts ?? Number.POSITIVE_INFINITY) <= tick.at) {
-      state = applyRecord(state, records[next] as TelemetryRecordV2);
-      next++;
-    }
-    for (const problem of differences(tick, state)) problems.push(`${new Date(tick.at).toISOString()} ${problem}`);
-  }
-  return problems;
-}
+const check = (hour: Tick[], records: TelemetryRecordV2[]) => checkReconstruction(hour, records, config);
 
 describe('dashboard-side reconstruction of a synthetic hour (ride + park)', () => {
   const hour = rideHour();

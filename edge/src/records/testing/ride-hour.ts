@@ -1,5 +1,6 @@
 import type { AuxSample, BatterySample, MotorSample, PositionSample } from '@triporteur/firmware-bridge';
 import type { HotspotAggregate, SystemSample, UplinkHealth } from '../sources.js';
+import { prng } from './prng.js';
 
 /**
  * A synthetic, deterministic hour of one tricycle at 10-s ticks, for tests and measurements:
@@ -24,20 +25,6 @@ export interface Tick {
 
 export const RIDE_HOUR_START = Date.UTC(2025, 5, 12, 8, 0, 0);
 export const TICK_MS = 10_000;
-
-/** mulberry32: small, fast and the same everywhere, so the hour is identical on every machine. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-  return { next, gauss };
-}
 
 const ridingPlan = (min: number) => (min >= 4 && min < 22) || (min >= 40 && min < 57);
 const redLight = (min: number) => (min >= 9 && min < 9.5) || (min >= 17 && min < 17.5) || (min >= 46 && min < 46.5);
