@@ -41,6 +41,8 @@ describe('a broker outage while records keep coming', () => {
         timeScale: 60,
         sampleIntervalMs: 300,
         batchIntervalMs: 300,
+        // MQTT 5: the session must outlive the disconnect (session expiry), or queued commands would be lost.
+        mqttProtocol: 5,
       },
       mosquitto.url,
       quietLogger,

@@ -72,7 +72,7 @@ describe('pty → edge → broker → dashboard SQLite', () => {
     await checkPipeline(dashboard, tricycle);
   });
 
-  it('works through Debian mosquitto with a password file and ACL', async () => {
+  it('works through Debian mosquitto with a password file and ACL, the unit on MQTT 5', async () => {
     const [unit] = makeUnits(['tri-e2e-mosq']);
     if (!unit) throw new Error('no unit');
     const ingest = { username: 'dashboard-ingest', password: 'ingest-secret-for-test' };
@@ -84,7 +84,7 @@ describe('pty → edge → broker → dashboard SQLite', () => {
     const dashboard = await startTestDashboard([unit], { url: mosquitto.url, ...ingest });
     cleanups.push(() => dashboard.close());
     expect(dashboard.mqttUrl).toBe(mosquitto.url);
-    const tricycle = await startSimulatedTricycle(spec(unit), mosquitto.url, quietLogger);
+    const tricycle = await startSimulatedTricycle({ ...spec(unit), mqttProtocol: 5 }, mosquitto.url, quietLogger);
     cleanups.push(() => tricycle.stop());
     await checkPipeline(dashboard, tricycle);
   });

@@ -52,8 +52,9 @@ describe('config hash', () => {
     // Sorted at every depth, the password gone, every default written out.
     expect(canonical).toMatch(/^\{"bms":\{"baudRate":9600,"path":"\/dev\/triporteur-bms","pollIntervalMs":5000,/);
     expect(canonical).toContain(
-      '"configVersion":1,"mqtt":{"keepaliveS":330,"reconnectMaxMs":120000,"reconnectMs":5000,' +
-        '"url":"mqtts://fleet.example.org:8883","username":"tri-lyon-01"},"outbox":{"maxAgeMs":172800000,',
+      '"configVersion":1,"mqtt":{"keepaliveS":330,"protocolVersion":4,"reconnectMaxMs":120000,"reconnectMs":5000,' +
+        '"sessionExpiryS":604800,"url":"mqtts://fleet.example.org:8883","username":"tri-lyon-01"},' +
+        '"outbox":{"maxAgeMs":172800000,',
     );
     expect(canonical).toContain('"telemetry":{"batchIntervalMs":300000,"budget":{"billingDay":1,"maxStretch":8},');
     expect(canonical).not.toContain('password');

@@ -24,6 +24,10 @@ export const EdgeConfigSchema = Type.Object(
         username: Type.String({ minLength: 1 }),
         password: Type.String({ minLength: 1 }),
         caFile: Type.Optional(Type.String({ minLength: 1, description: 'PEM CA bundle for mqtts://' })),
+        // 4 = MQTT 3.1.1, what aedes (the embedded broker) speaks; 5 for Mosquitto and other MQTT 5 brokers.
+        protocolVersion: Type.Union([Type.Literal(4), Type.Literal(5)], { default: 4 }),
+        /** MQTT 5 only: how long the broker keeps the session (and queued commands) while the unit is away. */
+        sessionExpiryS: Type.Integer({ default: 7 * 86_400, minimum: 60, maximum: 4_294_967_295 }),
         // One batch per telemetry.batchIntervalMs (5 min) already keeps the session busy; a shorter keep-alive
         // only adds PINGREQ/PINGRESP round trips to the bill. Lower it if the operator's NAT drops idle flows sooner.
         keepaliveS: Type.Integer({ default: 330, minimum: 10, maximum: 1200 }),

@@ -22,6 +22,8 @@ export interface TricycleSpec {
   legMs?: { ride: number; park: number };
   /** The unit's outbox file; a fresh temporary one when absent. */
   outboxPath?: string;
+  /** MQTT 3.1.1 (4, the default: aedes) or 5 (Mosquitto). */
+  mqttProtocol?: 4 | 5;
 }
 
 export interface SimulatedTricycle {
@@ -88,7 +90,14 @@ export async function startSimulatedTricycle(
     motor,
     gps,
     aux,
-    mqtt: { url: mqttUrl, username: spec.unitId, password: spec.password, reconnectMs: 1000, reconnectMaxMs: 5000 },
+    mqtt: {
+      url: mqttUrl,
+      username: spec.unitId,
+      password: spec.password,
+      protocolVersion: spec.mqttProtocol ?? 4,
+      reconnectMs: 1000,
+      reconnectMaxMs: 5000,
+    },
     telemetry: { sampleIntervalMs: spec.sampleIntervalMs, batchIntervalMs: spec.batchIntervalMs },
     outbox: { path: spec.outboxPath ?? join(await mkdtemp(join(tmpdir(), `${spec.unitId}-`)), 'outbox.db') },
   });

@@ -80,12 +80,14 @@ export class UplinkSession {
       clientId: `${this.config.unitId}-edge`,
       username: mqtt.username,
       password: mqtt.password,
-      protocolVersion: 4, // MQTT 3.1.1: the common ground of aedes and Mosquitto
+      protocolVersion: mqtt.protocolVersion,
       keepalive: mqtt.keepaliveS,
       // 0: mqtt.js redials at a fixed period; we redial ourselves, with backoff (scheduleReconnect).
       reconnectPeriod: 0,
       connectTimeout: 30_000,
       clean: false, // keep the broker-side session across 4G drops
+      // MQTT 5 ends a session at disconnect unless told otherwise; 3.1.1 keeps it until the broker forgets.
+      ...(mqtt.protocolVersion === 5 ? { properties: { sessionExpiryInterval: mqtt.sessionExpiryS } } : {}),
       will: {
         topic: unitTopic(this.config.unitId, 'state'),
         payload: Buffer.from(JSON.stringify(will)),
