@@ -8,20 +8,13 @@ import { applyRecord, type ReconstructedState, type TelemetryRecordV2 } from '..
 import { unitTopic } from '../src/contract/topics.js';
 import { startTestBroker } from './support/aedes-broker.js';
 import { recordingHost, startBmsRig, testConfig } from './support/rig.js';
+import { until } from './support/until.js';
 
 const UNIT = 'tri-test-01';
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('the data budget in the running edge', () => {
   it('counts the socket bytes, stretches routine batches when over the cap, and still sends an alarm at once', async () => {

@@ -7,6 +7,7 @@ import { applyRecord, type ReconstructedState, type TelemetryRecordV2 } from '..
 import { unitTopic } from '../src/contract/topics.js';
 import { startTestBroker, type TestBroker } from './support/aedes-broker.js';
 import { recordingHost, startBmsRig, testConfig } from './support/rig.js';
+import { until } from './support/until.js';
 
 /**
  * The Pi has no real-time clock: it boots on a saved or default time and GPS (or NTP) later sets the
@@ -19,14 +20,6 @@ const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function setup(options: { brokerUp: boolean }) {
   const rig = await startBmsRig();

@@ -6,20 +6,13 @@ import { buildApp } from '../src/app.js';
 import { birthTopic, cmdTopic, parseBirth, parseCommandReply, replyTopic } from '../src/contract/commands.js';
 import { startTestBroker } from './support/aedes-broker.js';
 import { recordingHost, startBmsRig, testConfig } from './support/rig.js';
+import { until } from './support/until.js';
 
 const UNIT = 'tri-test-01';
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A running edge app and a technician's client on the same real broker. */
 async function running() {

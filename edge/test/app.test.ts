@@ -12,6 +12,7 @@ import { unitTopic } from '../src/contract/topics.js';
 import { type EdgeError, EdgeErrorCode } from '../src/errors.js';
 import { startTestBroker, type TestBroker } from './support/aedes-broker.js';
 import { type BmsRig, recordingHost, startBmsRig, testConfig } from './support/rig.js';
+import { until } from './support/until.js';
 
 const UNIT = 'tri-test-01';
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -50,14 +51,6 @@ async function observer(
 function reconstruct(batches: TelemetryBatchV2[], bootId: string): ReconstructedState {
   const records = batches.filter((b) => b.bootId === bootId).flatMap((b) => b.records);
   return records.reduce<ReconstructedState>((state, record) => applyRecord(state, record), {});
-}
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function startRig(): Promise<BmsRig> {

@@ -12,6 +12,7 @@ import {
   StreamDecoder,
 } from '@triporteur/firmware-bridge';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from './support/until.js';
 
 const MAIN = join(import.meta.dirname, '..', 'dist', 'src', 'main.js');
 // A basic-info answer from the JBD protocol document (V13 §3), used as the bytes on the wire.
@@ -37,14 +38,6 @@ function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout:
   });
   child.stdin.end(stdin);
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const lines = (stdout: string) =>

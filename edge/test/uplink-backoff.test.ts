@@ -3,19 +3,12 @@ import { ManualClock } from '@triporteur/firmware-bridge';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UplinkSession } from '../src/uplink/session.js';
 import { recordingHost, testConfig } from './support/rig.js';
+import { until } from './support/until.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 /** A "broker" that takes every TCP connection and drops it at once, as a dead 4G bearer does. */
 async function droppingServer(): Promise<{ server: Server; port: number; connections: () => number }> {
@@ -44,7 +37,7 @@ describe('uplink reconnect backoff', () => {
 
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 6; attempt++) {
-      await until(() => connections() === attempt && clock.pendingTimers > 0, `attempt ${attempt} to fail`);
+      await until(() => connections() === attempt && clock.pendingTimers > 0, `attempt ${attempt} to fail`, 5000, 5);
       // Find the redial timer's delay: advance in 50-ms steps until the next connection starts.
       let waited = 0;
       while (connections() === attempt && waited < 20_000) {
