@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, encodeBatch } from '../src/contract/encoding.js';
 import { applyRecord, RECORD_KINDS, type ReconstructedState, type TelemetryRecordV2 } from '../src/contract/records.js';
-import { BatchQueue } from '../src/records/batch.js';
+import { BatchQueue } from '../src/records/testing/batch-queue.js';
 import { recordsConfig } from '../src/records/config.js';
 import { foldRecord } from '../src/records/fold.js';
 import { LOCATION_FIELDS } from '../src/records/kinds.js';

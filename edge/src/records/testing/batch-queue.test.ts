@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchQueue } from './batch.js';
+import { BatchQueue } from './batch-queue.js';
 
 describe('BatchQueue', () => {
   it('numbers records within a boot and is due once the oldest has waited an interval', () => {

@@ -1,4 +1,4 @@
-import type { RecordBody, TelemetryRecordV2 } from '../contract/records.js';
+import type { RecordBody, TelemetryRecordV2 } from '../../contract/records.js';
 
 export interface BatchQueueOptions {
   /** telemetry.batchIntervalMs: the oldest pending record waits at most this long (times the stretch). */
@@ -8,6 +8,8 @@ export interface BatchQueueOptions {
 }
 
 /**
+ * The batching rule as a pure model, for the bytes and reconstruction tests (the edge itself batches
+ * from the outbox: telemetry/pipeline.ts applies the same rule, counting ticks).
  * Numbers records within a boot and says when a batch is due: when the oldest pending record has
  * waited a batch interval, when an alarm is pending, or when a batch is full. Per-message overhead
  * (MQTT, TLS, TCP/IP and the PUBACK) outweighs a whole batch of deltas, so fewer, fuller messages are
