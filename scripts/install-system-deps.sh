@@ -14,6 +14,11 @@ packages=(
   openssl
   # unshare/nsenter: the full-disk test mounts a tiny tmpfs in its own mount namespace (needs root)
   util-linux
+  # the captive portal for real, in network namespaces: firewall, DHCP/DNS (dnsmasq-base: the binary
+  # without the system service, which would take port 53), phone-like DHCP clients and probes, NAT events
+  iproute2 nftables dnsmasq-base udhcpc curl conntrack
+  # hostapd: its config is rendered and parsed in tests (no radio here)
+  hostapd
   # browser tests: Playwright drives Debian's Chromium (never a downloaded browser)
   chromium fonts-dejavu-core
 )
