@@ -26,6 +26,7 @@ export class RecordingFirewall implements FirewallPort {
   private readonly bytes: TrafficCounters = { bytesUp: 0, bytesDown: 0 };
   private held: Promise<void> | undefined;
   failAllowWith: Error | undefined;
+  failRevokeWith: Error | undefined;
 
   constructor(private readonly clock: { now(): number }) {}
 
@@ -38,6 +39,7 @@ export class RecordingFirewall implements FirewallPort {
 
   async revoke(ip: string): Promise<void> {
     this.calls.push({ op: 'revoke', ip });
+    if (this.failRevokeWith !== undefined) throw this.failRevokeWith;
     this.elements.delete(ip);
   }
 
@@ -112,7 +114,8 @@ export class FakeLeases implements LeaseSource {
   }
 
   emit(action: LeaseEvent['action'], mac: string, ip: string, hostname?: string): void {
-    for (const listener of this.listeners) listener(hostname === undefined ? { action, mac, ip } : { action, mac, ip, hostname });
+    for (const listener of this.listeners)
+      listener(hostname === undefined ? { action, mac, ip } : { action, mac, ip, hostname });
   }
 }
 
@@ -155,6 +158,8 @@ export interface SessionsRig {
   join(mac: string, ip: string): void;
   /** Lets queued kernel work (revocations, timer-driven reads) finish. */
   settle(): Promise<void>;
+  /** Lets pending promise callbacks run, without waiting for held firewall calls. */
+  flush(): Promise<void>;
 }
 
 export const IDLE_S = 900;
@@ -162,7 +167,11 @@ export const SESSION_S = 3600;
 export const RECONCILE_MS = 15_000;
 
 export async function sessionsRig(
-  overrides: Partial<HotspotSessionsOptions> & { start?: number; logLevel?: string; before?: (rig: SessionsRig) => void } = {},
+  overrides: Partial<HotspotSessionsOptions> & {
+    start?: number;
+    logLevel?: string;
+    before?: (rig: SessionsRig) => void;
+  } = {},
 ): Promise<SessionsRig> {
   const { start, logLevel, before, ...options } = overrides;
   const clock = new ManualClock(start ?? Date.UTC(2025, 5, 10, 10, 0));
@@ -208,6 +217,9 @@ export async function sessionsRig(
       leases.emit('add', mac, ip);
     },
     settle,
+    flush: async () => {
+      await nextTurn();
+    },
   };
   // What a previous run or the system left behind, in place before start() reads it.
   before?.(rig);
