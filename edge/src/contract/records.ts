@@ -97,6 +97,13 @@ export const HotspotUpdateSchema = kindSchema(
     sessionsNow: Count('Open portal sessions'),
     sessionsToday: Count('Sessions opened since local midnight'),
     distinctDevicesToday: Count('Distinct devices since midnight (daily salt, destroyed)'),
+    stationsNow: Type.Optional(Count('Stations associated to the open SSID now (hostapd)')),
+    bytesUp: Type.Optional(Count('Client to Internet bytes through the hotspot this boot (nft counters)')),
+    bytesDown: Type.Optional(Count('Internet to client bytes through the hotspot this boot (nft counters)')),
+    refusedFullToday: Type.Optional(Count('Acceptances refused at the client ceiling since local midnight')),
+    endedLeftToday: Type.Optional(Count('Sessions ended since local midnight because the device left')),
+    endedIdleToday: Type.Optional(Count('Sessions ended since local midnight at the idle timeout (kernel set expiry)')),
+    endedTimeoutToday: Type.Optional(Count('Sessions ended since local midnight at the session timeout')),
   },
   'Hotspot aggregates',
 );

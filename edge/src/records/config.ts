@@ -91,6 +91,8 @@ export const RecordsConfigSchema = section({
       'uplink.bytesSent',
       'uplink.bytesReceived',
       'uplink.monthBytes',
+      'hotspot.bytesUp',
+      'hotspot.bytesDown',
       'system.uptimeS',
     ],
     maxItems: 64,

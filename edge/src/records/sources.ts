@@ -20,6 +20,20 @@ export interface HotspotAggregate {
   sessionsNow: number;
   sessionsToday: number;
   distinctDevicesToday: number;
+  /** Stations associated to the open SSID now (hostapd). */
+  stationsNow?: number;
+  /** Client to Internet bytes through the hotspot this boot (nft counters). */
+  bytesUp?: number;
+  /** Internet to client bytes through the hotspot this boot (nft counters). */
+  bytesDown?: number;
+  /** Acceptances refused at the client ceiling since local midnight. */
+  refusedFullToday?: number;
+  /** Sessions ended since local midnight because the device left. */
+  endedLeftToday?: number;
+  /** Sessions ended since local midnight at the idle timeout (kernel set expiry). */
+  endedIdleToday?: number;
+  /** Sessions ended since local midnight at the session timeout. */
+  endedTimeoutToday?: number;
 }
 
 export interface UplinkHealth {
