@@ -16,7 +16,7 @@ packages=(
   util-linux
   # the captive portal for real, in network namespaces: firewall, DHCP/DNS (dnsmasq-base: the binary
   # without the system service, which would take port 53), phone-like DHCP clients and probes, NAT events
-  iproute2 nftables dnsmasq-base udhcpc curl conntrack
+  iproute2 nftables dnsmasq-base udhcpc busybox curl conntrack
   # hostapd: its config is rendered and parsed in tests (no radio here)
   hostapd
   # browser tests: Playwright drives Debian's Chromium (never a downloaded browser)
