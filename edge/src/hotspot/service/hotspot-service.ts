@@ -1,0 +1,153 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Clock } from '@triporteur/firmware-bridge';
+import type { Logger } from 'pino';
+import { checkHotspotSection, type HotspotSection, hotspotConfigOf, portalConfigOf } from '../edge-config.js';
+import type { SessionGate } from '../gate.js';
+import { type RunningPortal, startPortal } from '../portal/portal.js';
+import type { QuestionnaireTotals } from '../portal/questionnaire.js';
+import { HotspotSessions } from '../sessions/hotspot-sessions.js';
+import { describeFailure } from '../sessions/scrub.js';
+import type { HotspotTotals } from '../sessions/totals.js';
+import { ipv4ToInt } from '../system/addresses.js';
+import { type CommandRunner, createExecFileRunner } from '../system/command.js';
+import { Firewall } from '../system/firewall.js';
+import { renderRuleset } from '../system/ruleset.js';
+import { FirewallPortAdapter } from './firewall-port.js';
+import { HostapdStations } from './hostapd-stations.js';
+import { LeaseEventsSource } from './lease-events-source.js';
+
+export interface HotspotServiceOptions {
+  /** Runs nft and the hostapd_cli listings; the default runs them here (tests: inside a namespace). */
+  runner?: CommandRunner;
+  clock: Clock;
+  logger: Logger;
+  /** The 4G uplink's state: the portal tells residents honestly when the Internet is down. */
+  uplinkUp: () => boolean;
+}
+
+export interface HotspotService {
+  /** What the portal asks: the sessions, for other parts of the edge that need the same view. */
+  readonly gate: SessionGate;
+  readonly portal: RunningPortal;
+  /** Counts only (a HotspotAggregate for telemetry); `refresh()` first for fresh idle ends and bytes. */
+  aggregate(): HotspotTotals;
+  /** Reads the kernel's allowed set and counters back now, rather than at the next periodic read. */
+  refresh(): Promise<void>;
+  questionnaireTotals(): QuestionnaireTotals;
+  /** Stops the portal, the sessions and the readers; the ruleset and its accepted residents stay. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The captive hotspot as one service: the firewall ruleset, the sessions over the kernel's allowed set,
+ * dnsmasq's leases and hostapd's stations, then the portal. dnsmasq and hostapd run as system services
+ * from renderHotspotFiles(); this applies the ruleset itself, and leaves it in place when it stops, so
+ * residents keep their sessions across an edge restart (the next start adopts them).
+ */
+export async function startHotspotService(
+  section: HotspotSection,
+  options: HotspotServiceOptions,
+): Promise<HotspotService> {
+  checkHotspotSection(section);
+  const config = hotspotConfigOf(section);
+  const portalConfig = portalConfigOf(section);
+  const { clock, logger, uplinkUp } = options;
+  const log = logger.child({ module: 'hotspot' });
+  const runner = options.runner ?? createExecFileRunner();
+  const firewall = new Firewall(runner);
+  await applyRuleset(firewall, renderRuleset(config), log);
+
+  // Stopped in reverse order; each is pushed before it starts, so a start that fails halfway is undone too.
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    // The hook makes it at its first event; made now, the directory can be watched from the start.
+    await mkdir(dirname(config.paths.leaseEvents), { recursive: true });
+    const leases = new LeaseEventsSource({
+      eventsPath: config.paths.leaseEvents,
+      leaseFile: config.paths.leaseFile,
+      residents: config.residents,
+      clock,
+      logger,
+    });
+    stops.push(() => leases.stop());
+    await leases.start();
+
+    const stations = new HostapdStations({
+      controlDir: config.wifi.controlDir,
+      iface: config.wifi.interface,
+      runner,
+      clock,
+      logger,
+    });
+    stops.push(() => stations.stop());
+    // Attached before the sessions list the stations: no join or leave falls between the two.
+    stations.start();
+
+    const sessions = new HotspotSessions({
+      firewall: new FirewallPortAdapter(firewall, (ip) => leases.macOf(ip)),
+      leases,
+      stations,
+      clock,
+      logger,
+      uplinkUp,
+      idleTimeoutS: config.sessions.idleTimeoutS,
+      sessionTimeoutS: config.sessions.sessionTimeoutS,
+      maxClients: maxClientsOf(section),
+    });
+    stops.push(() => sessions.stop());
+    await sessions.start();
+
+    const portal = await startPortal({ gate: sessions, config: portalConfig, logger, clock });
+    stops.push(() => portal.close());
+    log.info({ event: 'hotspot-started', sessionsNow: sessions.aggregate().sessionsNow }, 'hotspot running');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      gate: sessions,
+      portal,
+      aggregate: () => sessions.aggregate(),
+      refresh: () => sessions.refresh(),
+      questionnaireTotals: () => portal.questionnaireTotals(),
+      stop: () => {
+        stopping ??= stopAll(stops, log).then(() => log.info({ event: 'hotspot-stopped' }, 'hotspot stopped'));
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await stopAll(stops, log);
+    throw err;
+  }
+}
+
+/**
+ * Keeps the accepted residents across the reload. nft refuses to redefine a set in place (a new version
+ * changed its definition); the table is then replaced whole, and those residents tap once more.
+ */
+async function applyRuleset(firewall: Firewall, ruleset: string, log: Logger): Promise<void> {
+  try {
+    await firewall.apply(ruleset, { keepAllowed: true });
+  } catch (err) {
+    log.warn(
+      { event: 'ruleset-reload-failed', failure: describeFailure(err) },
+      'ruleset not reloadable in place; replacing the table, accepted residents must accept again',
+    );
+    await firewall.apply(ruleset, { keepAllowed: false });
+  }
+}
+
+/** The Wi-Fi chip's ceiling when configured; otherwise no more sessions than there are leases. */
+function maxClientsOf(section: HotspotSection): number {
+  const { start, end } = section.residents.dhcpRange;
+  return section.wifi.maxStations ?? ipv4ToInt(end) - ipv4ToInt(start) + 1;
+}
+
+async function stopAll(stops: Array<() => Promise<void>>, log: Logger): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    try {
+      await stop();
+    } catch (err) {
+      log.warn({ event: 'stop-failed', failure: describeFailure(err) }, 'a hotspot part did not stop cleanly');
+    }
+  }
+}
