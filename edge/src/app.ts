@@ -7,8 +7,10 @@ import { CommandRouter } from './commands/router.js';
 import type { EdgeConfig } from './config/schema.js';
 import type { RecordBody, TelemetryRecordV2 } from './contract/records.js';
 import { createDevices, type DeviceKind, type DeviceSet } from './devices/index.js';
-import { EdgeError, EdgeErrorCode } from './errors.js';
+import { EdgeError, EdgeErrorCode, isEdgeError } from './errors.js';
 import type { Host } from './host.js';
+import { type HotspotService, startHotspotService } from './hotspot/service/index.js';
+import type { CommandRunner } from './hotspot/system/index.js';
 import { DataBudget } from './records/budget.js';
 import { foldRecord } from './records/fold.js';
 import type { HotspotAggregate } from './records/sources.js';
@@ -71,8 +73,10 @@ export interface BuildOptions {
   version?: string;
   /** Linux facts for system health; tests give fixed ones. */
   systemFacts?: SystemFacts;
-  /** The hotspot's counters (issue 5's portal); absent, no hotspot kind is sent. */
+  /** Hotspot counters from elsewhere (tests); by default the hotspot service's, when configured. */
   hotspot?: () => HotspotAggregate | undefined;
+  /** Runs nft for the hotspot (tests: inside a namespace); the real one by default. */
+  hotspotRunner?: CommandRunner;
 }
 
 /**
@@ -108,6 +112,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
   };
   let outbox: Outbox | undefined;
   let devices: DeviceSet | undefined;
+  let hotspot: HotspotService | undefined;
   let tickTimer: TimerHandle | undefined;
   let router: CommandRouter | undefined;
   let running = false;
@@ -160,8 +165,10 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       monthBytes: month.usedBytes,
       stretch: budgetRef.stretch,
     });
-    const hotspot = options.hotspot?.();
-    if (hotspot) pipeline.observe(hotspot);
+    const counts = options.hotspot?.() ?? hotspot?.aggregate();
+    if (counts) pipeline.observe(counts);
+    // Kernel counters and idle expiries, read for the next tick.
+    void hotspot?.refresh().catch((err: unknown) => log.warn({ err }, 'hotspot refresh failed'));
     pipeline.tick();
     // Read for the next tick: a slow statfs never delays this one.
     void systemHealth.sample().then((sample) => pipeline.observe(sample));
@@ -275,6 +282,20 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
         );
       }
       devices = set;
+      if (config.hotspot) {
+        // The residents' Wi-Fi must not take the telemetry down with it: a failure is logged, not fatal.
+        // MQTT online stands in for "the Internet is up" until the modem reports (issue 8).
+        try {
+          hotspot = await startHotspotService(config.hotspot, {
+            clock: host.clock,
+            logger: log.child({ module: 'hotspot' }),
+            uplinkUp: () => uplink.status === 'online',
+            ...(options.hotspotRunner ? { runner: options.hotspotRunner } : {}),
+          });
+        } catch (err) {
+          log.error({ err, code: isEdgeError(err) ? err.code : undefined }, 'hotspot not started');
+        }
+      }
       // Whatever waits in the outbox when the link comes back was made while it was down: historical.
       uplink.onConnect(() => {
         outbox?.markReplay();
@@ -305,6 +326,8 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       running = false;
       if (tickTimer !== undefined) host.clock.clearTimeout(tickTimer);
       router?.stop();
+      await hotspot?.stop();
+      hotspot = undefined;
       await devices?.stop();
       // The last samples become a record, then a last chance to send what is pending; never hang a
       // shutdown on a dead link: it stays in the outbox.

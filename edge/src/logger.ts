@@ -8,6 +8,16 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info'): L
   return pino({
     level,
     base: { service: 'triporteur-edge' },
-    redact: { paths: ['password', '*.password', 'mqtt.password', 'config.mqtt.password'], censor: '[redacted]' },
+    redact: {
+      paths: [
+        'password',
+        '*.password',
+        'passphrase',
+        '*.passphrase',
+        'config.mqtt.password',
+        'config.hotspot.staff.passphrase',
+      ],
+      censor: '[redacted]',
+    },
   });
 }

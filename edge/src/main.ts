@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { buildApp } from './app.js';
 import { describeFailure, EXIT } from './cli/report.js';
 import { addSerialTools } from './cli/tools.js';
+import { withoutSecrets } from './commands/config-keys.js';
 import { loadEdgeConfig } from './config/load.js';
 import { nodeHost } from './host-node.js';
 import { createLogger } from './logger.js';
@@ -47,11 +48,11 @@ program
 
 program
   .command('check-config')
-  .description('validate a config file and print it with defaults filled in (password redacted)')
+  .description('validate a config file and print it with defaults filled in (secrets redacted)')
   .requiredOption('-c, --config <file>', 'config file (JSON)')
   .action(async (opts: { config: string }) => {
     const config = await loadEdgeConfig(opts.config).catch(fail);
-    const shown = { ...config, mqtt: { ...config.mqtt, password: '[redacted]' } };
+    const shown = withoutSecrets(config);
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
   });
 

@@ -10,7 +10,7 @@ import { EdgeError, EdgeErrorCode } from '../errors.js';
  */
 
 /** Never leave the unit: config-get reads them as REDACTED, and the birth hash is taken without them. */
-export const SECRET_CONFIG_KEYS: readonly string[] = ['mqtt.password'];
+export const SECRET_CONFIG_KEYS: readonly string[] = ['mqtt.password', 'hotspot.staff.passphrase'];
 export const REDACTED = '[redacted]';
 
 /** Identity fields: changing them remotely would move the unit out of its own ACL subtree. */
@@ -25,6 +25,7 @@ const READ_ONLY_KEYS = new Set(['configVersion', 'unitId']);
 export function restartFor(key: string): Subsystem | undefined {
   if (key === 'mqtt' || key.startsWith('mqtt.')) return 'uplink';
   if (key === 'bms' || key.startsWith('bms.')) return 'bms';
+  // motor, gps, aux and hotspot keys are read when the service starts: restartRequired, no subsystem.
   return undefined;
 }
 

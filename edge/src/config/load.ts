@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { KindGuard } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
+import { checkHotspotSection } from '../hotspot/edge-config.js';
 import { type EdgeConfig, EdgeConfigSchema } from './schema.js';
 
 /**
@@ -18,7 +19,10 @@ export function validateEdgeConfig(input: unknown): Readonly<EdgeConfig> {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     throw new EdgeError(EdgeErrorCode.CONFIG_INVALID, `config field "${field}": ${first.message}${more}`);
   }
-  return deepFreeze(withDefaults as EdgeConfig);
+  const config = withDefaults as EdgeConfig;
+  // Cross-field rules (addresses inside their subnets, option-114 URL length…) that a schema cannot say.
+  if (config.hotspot) checkHotspotSection(config.hotspot);
+  return deepFreeze(config);
 }
 
 /**

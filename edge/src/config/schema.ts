@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { UNIT_ID_PATTERN } from '../contract/topics.js';
 import { AuxDeviceSchema, BmsDeviceSchema, GpsDeviceSchema, MotorDeviceSchema } from '../devices/config.js';
+import { HotspotSectionSchema } from '../hotspot/edge-config.js';
 import { RecordsConfigSchema } from '../records/config.js';
 
 /**
@@ -46,6 +47,8 @@ export const EdgeConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    // The residents' Wi-Fi: captive portal, firewall, sessions (docs/configuration.md). Absent: no hotspot.
+    hotspot: Type.Optional(HotspotSectionSchema),
     outbox: Type.Object(
       {
         /** SQLite file that holds every record until the broker acknowledges it (docs/outbox.md). */
