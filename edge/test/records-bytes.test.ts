@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, type EncodingName, encodeBatch } from '../src/contract/encoding.js';
 import { unitTopic } from '../src/contract/topics.js';
-import { BatchQueue } from '../src/records/testing/batch-queue.js';
 import { recordsConfig } from '../src/records/config.js';
 import { ReportByException } from '../src/records/rbe.js';
+import { BatchQueue } from '../src/records/testing/batch-queue.js';
 import { rideHour, type Tick } from '../src/records/testing/ride-hour.js';
 
 /**

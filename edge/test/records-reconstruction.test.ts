@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, encodeBatch } from '../src/contract/encoding.js';
 import { applyRecord, RECORD_KINDS, type ReconstructedState, type TelemetryRecordV2 } from '../src/contract/records.js';
-import { BatchQueue } from '../src/records/testing/batch-queue.js';
 import { recordsConfig } from '../src/records/config.js';
 import { foldRecord } from '../src/records/fold.js';
 import { LOCATION_FIELDS } from '../src/records/kinds.js';
 import { ReportByException } from '../src/records/rbe.js';
+import { BatchQueue } from '../src/records/testing/batch-queue.js';
 import { checkReconstruction } from '../src/records/testing/reconstruction.js';
 import { rideHour, type Tick } from '../src/records/testing/ride-hour.js';
 
