@@ -9,6 +9,8 @@ export function run(command: string, args: readonly string[], input?: string): P
       if (err) reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || err.message}`, { cause: err }));
       else resolve(stdout);
     });
+    // The command may exit before reading its input (EPIPE); its exit status tells the story.
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(input ?? '');
   });
 }
