@@ -103,6 +103,7 @@ describe('renderDnsmasqConfig', () => {
     }
     expect(lines).toContain('interface=br-res');
     expect(lines).toContain('host-record=portail.home.arpa,10.42.0.1');
+    expect(lines).toContain('local=/portail.home.arpa/');
     expect(lines).toContain('dhcp-script=/usr/local/lib/triporteur/lease-hook');
   });
 });

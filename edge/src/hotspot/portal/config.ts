@@ -78,7 +78,8 @@ export const PortalConfigSchema = Type.Object(
     ),
     // Shown to residents so a session never ends by surprise; the sessions module enforces them.
     sessionTimeoutS: Type.Integer({ default: 8 * 3600, minimum: 60 }),
-    idleTimeoutS: Type.Integer({ default: 15 * 60, minimum: 60 }),
+    // The same floor as hotspot.sessions.idleTimeoutS (system schema): one rule, not two.
+    idleTimeoutS: Type.Integer({ default: 15 * 60, minimum: 10 }),
     // A phone sends a handful of probes and page loads when it joins; far more from one address is a flood.
     rateLimit: Type.Object(
       {

@@ -27,6 +27,9 @@ export function renderDnsmasqConfig(config: HotspotConfig): string {
     ...(dns.upstreamServers.length > 0 ? ['no-resolv', ...dns.upstreamServers.map((ip) => `server=${ip}`)] : []),
     // The portal's name resolves to the Pi, so its HTTPS certificate and the RFC 8908 URL work offline too.
     `host-record=${portal.hostname},${residents.address}`,
+    // Every other record of the portal's name (AAAA) is answered here, empty, never forwarded: with the
+    // 4G link down a forwarded query would stall each phone's lookup for its resolver's whole timeout.
+    `local=/${portal.hostname}/`,
     'dhcp-authoritative',
     // dnsmasq is the only DHCP server on these links, the condition for rapid commit.
     'dhcp-rapid-commit',
