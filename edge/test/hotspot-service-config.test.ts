@@ -79,8 +79,8 @@ describe('the hotspot section of the edge config', () => {
       /hotspot\/portal\/hostname/,
     ],
     [
-      'an idle timeout under the portal’s minute',
-      { pages, sessions: { idleTimeoutS: 30 } },
+      'an idle timeout under ten seconds',
+      { pages, sessions: { idleTimeoutS: 5 } },
       /hotspot\/sessions\/idleTimeoutS/,
     ],
     [
