@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { decodeBatch } from '../src/contract/encoding.js';
-import { applyRecord, type ReconstructedState, type TelemetryRecordV2 } from '../src/contract/records.js';
-import { unitTopic } from '../src/contract/topics.js';
+import { applyRecord, type ReconstructedState } from '../src/contract/records.js';
 import { startTestBroker } from './support/aedes-broker.js';
 import { recordingHost, startBmsRig, testConfig } from './support/rig.js';
+import { observeTelemetry } from './support/telemetry-observer.js';
 import { until } from './support/until.js';
 
 const UNIT = 'tri-test-01';
@@ -22,18 +20,8 @@ describe('the data budget in the running edge', () => {
     cleanups.push(() => rig.close());
     const broker = await startTestBroker({ [UNIT]: 'unit-secret', observer: 'observer-secret' });
     cleanups.push(() => broker.close());
-    const batches: TelemetryRecordV2[][] = [];
-    const observer = await mqtt.connectAsync(broker.url, {
-      username: 'observer',
-      password: 'observer-secret',
-      protocolVersion: 4,
-    });
-    cleanups.push(() => observer.endAsync(true));
-    observer.on('message', (_topic, payload) => {
-      const decoded = decodeBatch(payload);
-      if (decoded.ok && decoded.value.v === 2) batches.push(decoded.value.records);
-    });
-    await observer.subscribeAsync(unitTopic(UNIT, 'telemetry'), { qos: 1 });
+    const { batches, close } = await observeTelemetry(broker.url, UNIT);
+    cleanups.push(close);
 
     // A cap of one byte: spent by the first CONNECT, so the budget asks for the largest stretch.
     const config = testConfig({

@@ -1,14 +1,11 @@
-import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { validateEdgeConfig } from '../src/config/load.js';
-import { decodeBatch } from '../src/contract/encoding.js';
-import type { TelemetryRecordV2 } from '../src/contract/records.js';
-import { unitTopic } from '../src/contract/topics.js';
 import { RecordingRunner } from '../src/hotspot/system/index.js';
 import { startTestBroker } from './support/aedes-broker.js';
 import { recordingHost, startBmsRig, testConfig } from './support/rig.js';
+import { observeTelemetry } from './support/telemetry-observer.js';
 import { until } from './support/until.js';
 
 const UNIT = 'tri-test-01';
@@ -36,18 +33,8 @@ describe('the edge with a hotspot section', () => {
     cleanups.push(() => rig.close());
     const broker = await startTestBroker({ [UNIT]: 'unit-secret', observer: 'observer-secret' });
     cleanups.push(() => broker.close());
-    const records: TelemetryRecordV2[] = [];
-    const observer = await mqtt.connectAsync(broker.url, {
-      username: 'observer',
-      password: 'observer-secret',
-      protocolVersion: 4,
-    });
-    cleanups.push(() => observer.endAsync(true));
-    observer.on('message', (_topic, payload) => {
-      const decoded = decodeBatch(payload);
-      if (decoded.ok && decoded.value.v === 2) records.push(...decoded.value.records);
-    });
-    await observer.subscribeAsync(unitTopic(UNIT, 'telemetry'), { qos: 1 });
+    const { records, close } = await observeTelemetry(broker.url, UNIT);
+    cleanups.push(close);
 
     const base = testConfig({ bmsPath: rig.pty.b, url: broker.url });
     const config = validateEdgeConfig({ ...JSON.parse(JSON.stringify(base)), hotspot: hotspotSection });
@@ -69,18 +56,8 @@ describe('the edge with a hotspot section', () => {
     cleanups.push(() => rig.close());
     const broker = await startTestBroker({ [UNIT]: 'unit-secret', observer: 'observer-secret' });
     cleanups.push(() => broker.close());
-    const records: TelemetryRecordV2[] = [];
-    const observer = await mqtt.connectAsync(broker.url, {
-      username: 'observer',
-      password: 'observer-secret',
-      protocolVersion: 4,
-    });
-    cleanups.push(() => observer.endAsync(true));
-    observer.on('message', (_topic, payload) => {
-      const decoded = decodeBatch(payload);
-      if (decoded.ok && decoded.value.v === 2) records.push(...decoded.value.records);
-    });
-    await observer.subscribeAsync(unitTopic(UNIT, 'telemetry'), { qos: 1 });
+    const { records, close } = await observeTelemetry(broker.url, UNIT);
+    cleanups.push(close);
     const counts = { kind: 'hotspot' as const, at: 0, sessionsNow: 3, sessionsToday: 7, distinctDevicesToday: 5 };
     const app = buildApp(recordingHost(), testConfig({ bmsPath: rig.pty.b, url: broker.url }), {
       hotspot: () => ({ ...counts, at: Date.now() }),
