@@ -78,11 +78,7 @@ describe('the hotspot section of the edge config', () => {
       { pages, portal: { hostname: 'portail.local' } },
       /hotspot\/portal\/hostname/,
     ],
-    [
-      'an idle timeout under ten seconds',
-      { pages, sessions: { idleTimeoutS: 5 } },
-      /hotspot\/sessions\/idleTimeoutS/,
-    ],
+    ['an idle timeout under ten seconds', { pages, sessions: { idleTimeoutS: 5 } }, /hotspot\/sessions\/idleTimeoutS/],
     [
       'an idle timeout over the session timeout',
       { pages, sessions: { idleTimeoutS: 900, sessionTimeoutS: 600 } },
