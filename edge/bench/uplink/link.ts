@@ -51,6 +51,7 @@ export class Link {
     const client = mqtt.connect(this.url, {
       ...options,
       reconnectPeriod: 0,
+      // mqtt.js types its Timer with worker-timers' overloaded signatures; ours has the call shape it uses.
       timerVariant: this.clock.mqttTimer(this.roundTripMs) as unknown as IClientOptions['timerVariant'],
     });
     const inflight = new Inflight(client);

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { decodeBatch } from '../../src/contract/encoding.js';
 import type { TelemetryRecordV2 } from '../../src/contract/records.js';
 import type { RecordsConfig } from '../../src/records/config.js';
@@ -155,7 +155,8 @@ export async function runUplinkBench(options: UplinkBenchOptions): Promise<Uplin
     for (const { publisher } of publishers) await collector.waitFor(publisher.unitId, publisher.sent().messages);
 
     const results = publishers.map(({ publisher, records }) => {
-      const socket = publisher.client().stream as unknown as Socket;
+      const socket: unknown = publisher.client().stream;
+      if (!(socket instanceof Socket)) throw new Error(`uplink bench: ${publisher.unitId} is not on a TCP socket`);
       const connection = proxy.byClientPort(socket.localPort ?? -1);
       if (!connection) throw new Error(`uplink bench: the proxy never saw ${publisher.unitId}'s connection`);
       const payloads = collector.payloads(publisher.unitId);

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { TimerHandle } from '@triporteur/firmware-bridge';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -14,16 +15,12 @@ export interface ByteCount {
 }
 
 /** What a net.Socket (or TLSSocket) tells about its traffic. */
-interface SocketMeter {
-  readonly bytesWritten: number;
-  readonly bytesRead: number;
-}
+type SocketMeter = Pick<Socket, 'bytesWritten' | 'bytesRead'>;
 
+/** mqtt:// and mqtts:// streams are net.Sockets (TLSSocket extends it); a WebSocket stream is not counted. */
 function meterOf(client: MqttClient): SocketMeter | undefined {
-  const stream = client.stream as unknown as Partial<SocketMeter> | undefined;
-  return typeof stream?.bytesWritten === 'number' && typeof stream.bytesRead === 'number'
-    ? (stream as SocketMeter)
-    : undefined;
+  const stream: unknown = client.stream;
+  return stream instanceof Socket ? stream : undefined;
 }
 
 /** CONNACK return codes (MQTT 3.1.1) and reason codes (MQTT 5) that mean "your credentials are wrong". */
