@@ -2,10 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, nodeHost, validateEdgeConfig } from '@triporteur/edge';
-import { startMosquitto } from '@triporteur/edge/testing';
+import { createTestCa, startMosquitto } from '@triporteur/edge/testing';
 import { createPtyPair, JbdSimulator, openSerialTransport } from '@triporteur/firmware-bridge';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTestCa } from './support/certs.js';
 import { quietLogger, startTestDashboard, until } from './support/fleet.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -13,9 +12,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A throw-away CA and Mosquitto's certificate for localhost, removed after the test. */
+async function brokerCa(): Promise<{ caFile: string; certFile: string; keyFile: string }> {
+  const ca = await createTestCa();
+  cleanups.push(() => ca.remove());
+  return { caFile: ca.caFile, ...(await ca.issue('server', ['localhost'], ['127.0.0.1'])) };
+}
+
 async function setup(caFileForEdge: (ca: string, other: string) => string) {
-  const ca = await makeTestCa();
-  const stranger = await makeTestCa();
+  const ca = await brokerCa();
+  const stranger = await brokerCa();
   const unit = { id: 'tri-tls', password: 'tls-unit-secret' };
   const ingest = { username: 'dashboard-ingest', password: 'ingest-secret-for-test' };
   const broker = await startMosquitto(

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestCa, type TestCa } from '@triporteur/edge/testing';
 import { Client } from './client.js';
 import { HarnessError } from './errors.js';
 import { Internet } from './internet.js';
@@ -11,7 +12,6 @@ import { PLAN } from './plan.js';
 import { mapLimit } from './run.js';
 import { type HarnessScripts, writeHarnessScripts } from './scripts.js';
 import { destroyNamespaces, destroyNamespacesSync, sweepStale } from './sweep.js';
-import { createHarnessCa, type HarnessCa } from './tls.js';
 import { addNamespaces, attachClients, buildCore, clientSysctls, raiseClientLinks } from './topology.js';
 
 export interface HarnessOptions {
@@ -51,7 +51,7 @@ export class Harness {
     /** This run's private temp dir (configs, leases, pid files); removed on close. */
     readonly dir: string,
     private readonly cleanup: Cleanup,
-    readonly ca: HarnessCa,
+    readonly ca: TestCa,
     private readonly scripts: HarnessScripts,
     apResolvFile: string,
   ) {
@@ -65,7 +65,7 @@ export class Harness {
     const cleanup = new Cleanup();
     let harness: Harness | undefined;
     try {
-      const [ca, scripts] = await Promise.all([createHarnessCa(dir), writeHarnessScripts(dir)]);
+      const [ca, scripts] = await Promise.all([createTestCa(dir), writeHarnessScripts(dir)]);
       // What the Pi learns from the 4G router's DHCP: programs in the AP resolve through the router.
       const apResolvFile = join(dir, 'ap-resolv.conf');
       await writeFile(apResolvFile, `nameserver ${PLAN.internet.router4}\noptions timeout:1 attempts:2\n`);

@@ -1,4 +1,6 @@
 // The network-namespace harness for the captive-portal end-to-end tests and bench (issue 5).
+
+export type { IssuedCertificate, TestCa as HarnessCa } from '@triporteur/edge/testing';
 export {
   BASELINE_NAT_TABLE,
   type BaselineAp,
@@ -49,4 +51,3 @@ export {
 } from './probes.js';
 export { ManagedProcess, type RunOptions, type RunResult, runCommand } from './run.js';
 export { listNamespaces, type SweepReport, sweepStale } from './sweep.js';
-export type { HarnessCa, IssuedCertificate } from './tls.js';

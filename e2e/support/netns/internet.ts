@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { TestCa } from '@triporteur/edge/testing';
 import { INTERNET_HOSTS, ROUTER_ADMIN_PAGE } from './internet-hosts.js';
 import type { Namespace } from './namespace.js';
 import { PLAN } from './plan.js';
 import type { ManagedProcess } from './run.js';
-import type { HarnessCa } from './tls.js';
 
 const SERVER_SCRIPT = new URL('./internet-server.mjs', import.meta.url).pathname;
 const WAN_DOWN_TABLE = 'tpn_wan_down';
@@ -52,7 +52,7 @@ export class Internet {
     });
   }
 
-  static async start(namespace: Namespace, dir: string, ca: HarnessCa): Promise<Internet> {
+  static async start(namespace: Namespace, dir: string, ca: TestCa): Promise<Internet> {
     const names = INTERNET_HOSTS.filter((host) => !host.dnsOnly).map((host) => host.name);
     const tls = await ca.issue('internet', names);
     const configFile = join(dir, 'internet-server.json');
