@@ -26,7 +26,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+type Run = Promise<{ code: number | null; stdout: string; stderr: string }> & { stderrSoFar(): string };
+
+function run(args: string[], stdin = ''): Run {
   const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -37,7 +39,10 @@ function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout:
     stderr += c.toString();
   });
   child.stdin.end(stdin);
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  return Object.assign(done, { stderrSoFar: () => stderr });
 }
 
 const lines = (stdout: string) =>
@@ -76,9 +81,10 @@ describe('triporteur-edge decode / capture / replay', () => {
       '--out',
       file,
       '--seconds',
-      '1.5',
+      '3',
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Write only once the capture says its port is open: on a loaded machine startup alone can take seconds.
+    await until(() => capture.stderrSoFar().includes('capturing '), 'the capture to open its port');
     const frame = parseHex(FRAME);
     await device.write(frame.slice(0, 10)); // a frame split across two reads, as on a real line
     await new Promise((resolve) => setTimeout(resolve, 50));

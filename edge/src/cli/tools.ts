@@ -84,6 +84,8 @@ export function addSerialTools(program: Command, out: NodeJS.WritableStream = pr
         bytes += chunk.length;
         file.write(formatCaptureChunk({ t: Date.now() - started, bytes: chunk }));
       });
+      // Said once the port is open, so whoever drives the line knows nothing sent from now on is missed.
+      process.stderr.write(`capturing ${opts.port} at ${opts.baud} baud to ${opts.out}\n`);
       await waitForStop(transport, opts.seconds);
       await transport.close();
       await new Promise<void>((resolve) => file.end(resolve));
