@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateHotspotConfig } from '../src/hotspot/config.js';
 import { createExecFileRunner } from '../src/hotspot/system/command.js';
 import { Firewall } from '../src/hotspot/system/firewall.js';
-import { RecordingRunner } from '../src/hotspot/system/recording-runner.js';
+import { OK, RecordingRunner } from '../src/hotspot/system/recording-runner.js';
 import { renderRuleset } from '../src/hotspot/system/ruleset.js';
 import { NetnsLab } from './support/hotspot-netns.js';
 
@@ -17,21 +17,33 @@ const LISTED_COUNTERS =
 const client = { ip: '10.42.0.5', mac: '02:00:00:00:00:01' };
 
 describe('Firewall over a recording runner', () => {
-  it('allows a client in one nft transaction on stdin, never in argv', async () => {
+  it('allows a new client with one "create" on stdin, never in argv', async () => {
     const runner = new RecordingRunner();
     await new Firewall(runner).allow({ ip: '10.42.0.5', mac: '02:AA:00:00:00:01' }, 900);
     expect(runner.calls).toEqual([
       {
         file: 'nft',
         args: ['-f', '-'],
-        input: [
-          'add element inet triporteur allowed { 10.42.0.5 . 02:aa:00:00:00:01 timeout 1s }',
-          'delete element inet triporteur allowed { 10.42.0.5 . 02:aa:00:00:00:01 }',
-          'add element inet triporteur allowed { 10.42.0.5 . 02:aa:00:00:00:01 timeout 900s }',
-          '',
-        ].join('\n'),
+        input: 'create element inet triporteur allowed { 10.42.0.5 . 02:aa:00:00:00:01 timeout 900s }\n',
       },
     ]);
+  });
+
+  it('re-allows a client the set already holds in one replace transaction, so its timeout starts again', async () => {
+    const exists = { stdout: '', stderr: 'Error: Could not process rule: File exists\ncreate element …', code: 1 };
+    const runner = new RecordingRunner((command) => (command.input?.startsWith('create') ? exists : OK));
+    await new Firewall(runner).allow({ ip: '10.42.0.5', mac: '02:AA:00:00:00:01' }, 900);
+    expect(runner.calls[1]).toEqual({
+      file: 'nft',
+      args: ['-f', '-'],
+      input: [
+        'add element inet triporteur allowed { 10.42.0.5 . 02:aa:00:00:00:01 timeout 1s }',
+        'delete element inet triporteur allowed { 10.42.0.5 . 02:aa:00:00:00:01 }',
+        'add element inet triporteur allowed { 10.42.0.5 . 02:aa:00:00:00:01 timeout 900s }',
+        '',
+      ].join('\n'),
+    });
+    expect(runner.calls).toHaveLength(2);
   });
 
   it.each([

@@ -101,6 +101,12 @@ export interface PortalFigures {
 }
 
 const IDLE_WINDOW_MS = 2_000;
+
+function sheetOf(sheets: ReadonlyMap<string, Sheet>, client: Client): Sheet {
+  const sheet = sheets.get(client.name);
+  if (sheet === undefined) throw new Error(`${client.name} has no login sheet`);
+  return sheet;
+}
 /** The probe phones send most: Android's plain-HTTP one. */
 const ANDROID_PROBE = probeSteps('android')[0]?.request.url ?? 'http://connectivitycheck.gstatic.com/generate_204';
 
@@ -118,12 +124,11 @@ async function onlineRun(
   const result = await timeToOnline(clients, {
     os: 'android',
     timeoutMs,
+    fetchFor: (client) => sheetOf(sheets, client).probe,
     ...(accept
       ? {
           accept: async (client: Client) => {
-            const sheet = sheets.get(client.name);
-            if (sheet === undefined) throw new Error(`${client.name} has no login sheet`);
-            traces.set(client.name, await accept(sheet));
+            traces.set(client.name, await accept(sheetOf(sheets, client)));
           },
         }
       : {}),
@@ -252,10 +257,9 @@ export async function measurePortal(
     const together = await harness.addClients(options.concurrentClients, { ipv6: false });
     const flooders = options.flood ? await harness.addClients(options.flood.clients, { ipv6: false }) : [];
     const running = await portal.start(harness, pinning);
-    // Each phone's login sheet is running before its phone joins, as a phone's WebView is installed.
-    const opened = running.accept
-      ? await Promise.all([...singles, ...together].map((client) => Sheet.open(client)))
-      : [];
+    // Each phone's probes and login sheet are running before it joins, as a phone's OS and WebView are;
+    // the floor's phones too, so every portal's figures carry the same client-side costs.
+    const opened = await Promise.all([...singles, ...together].map((client) => Sheet.open(client)));
     const sheets = new Map(opened.map((sheet) => [sheet.client.name, sheet]));
     const idleBefore = await namespaceCpuMs(harness.ap.name);
     await delay(IDLE_WINDOW_MS);

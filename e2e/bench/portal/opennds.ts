@@ -101,7 +101,7 @@ async function openNdsVersion(backend: IptablesBackend): Promise<string> {
 /** Probe, open the sheet, tap "Accept Terms of Service", then "Continue", which authenticates. */
 async function acceptOpenNds(sheet: Sheet): Promise<AcceptTrace> {
   const steps = stepTimer();
-  const portalUrl = await firstLook(sheet.client);
+  const portalUrl = await firstLook(sheet);
   steps.mark();
   const splash = await openSheet(sheet, portalUrl);
   steps.mark();

@@ -69,7 +69,7 @@ const MAX_TAPS = 20;
 /** Probe, open the sheet, tap "Se connecter"; tap again if the portal has not yet seen the lease. */
 async function acceptOurs(sheet: Sheet): Promise<AcceptTrace> {
   const steps = stepTimer();
-  const portalUrl = await firstLook(sheet.client);
+  const portalUrl = await firstLook(sheet);
   steps.mark();
   for (let taps = 1; ; taps++) {
     const landing = await openSheet(sheet, portalUrl);

@@ -1,12 +1,20 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Client, type ManagedProcess, PROBE_USER_AGENTS, runProbes } from '../../support/netns/index.js';
+import {
+  type Client,
+  type CurlRequest,
+  type CurlResult,
+  type ManagedProcess,
+  PROBE_USER_AGENTS,
+  type ProbeFetcher,
+  runProbes,
+} from '../../support/netns/index.js';
 import { formWith, submission } from './forms.js';
 import { AGENT_READY, type SheetAnswer, type SheetRequest } from './sheet-agent.js';
 
 /**
- * What a phone does between its lease and the tap: the OS probe (the harness's curl) finds the portal,
- * then the login sheet (a resident process in the phone's namespace, sheet-agent.ts) opens the page it
+ * What a phone does between its lease and the tap: the OS probe finds the portal, then the login sheet
+ * (both sent by a resident process in the phone's namespace, sheet-agent.ts) opens the page it
  * points to, following redirects as a WebView does, and the resident taps the button. Requests may
  * queue behind a slow portal, so each gets a generous limit: a slow answer is a figure, not a failure.
  */
@@ -48,18 +56,45 @@ export class Sheet {
   }
 
   static async open(client: Client): Promise<Sheet> {
-    const agent = client.spawn('sheet', process.execPath, [AGENT], { extraStdio: ['ipc'] });
+    const agent = client.spawn('sheet', process.execPath, [AGENT, client.files.caFile], { extraStdio: ['ipc'] });
     await agent.waitForLine(new RegExp(AGENT_READY), { timeoutMs: 30_000 });
     return new Sheet(client, agent);
   }
 
   load(url: string, form?: Record<string, string>): Promise<SheetAnswer> {
+    return this.send({
+      url,
+      userAgent: WEBVIEW_USER_AGENT,
+      timeoutMs: SHEET_REQUEST_LIMIT_MS,
+      ...(form ? { form } : {}),
+    });
+  }
+
+  /** The phone's OS probes, sent by the same resident process (see ProbeFetcher). */
+  readonly probe: ProbeFetcher = async (request: CurlRequest): Promise<CurlResult> => {
+    const answer = await this.send({
+      url: request.url,
+      userAgent: request.userAgent ?? PROBE_USER_AGENTS.android,
+      timeoutMs: request.maxTimeMs ?? 5_000,
+    });
+    const result: CurlResult = {
+      url: request.url,
+      status: answer.status,
+      headers: answer.headers,
+      body: answer.body,
+      exitCode: answer.status === null ? 1 : 0,
+      timing: { dnsMs: 0, connectMs: 0, tlsMs: 0, firstByteMs: 0, totalMs: answer.ms, wallMs: answer.ms },
+    };
+    if (answer.location !== undefined) result.location = answer.location;
+    if (answer.error !== undefined) result.error = answer.error;
+    return result;
+  };
+
+  private send(request: Omit<SheetRequest, 'id'>): Promise<SheetAnswer> {
     const id = this.nextId++;
-    const req: SheetRequest = { id, url, userAgent: WEBVIEW_USER_AGENT, timeoutMs: SHEET_REQUEST_LIMIT_MS };
-    if (form) req.form = form;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
-      this.agent.child.send(req);
+      this.agent.child.send({ id, ...request } satisfies SheetRequest);
     });
   }
 }
@@ -74,8 +109,9 @@ export interface SheetPage {
  * HTTP), and the HTTPS probe must get no answer at all. Either failing means the client is not held
  * captive, and no time-to-online measured through it would mean anything.
  */
-export async function firstLook(client: Client): Promise<string> {
-  const run = await runProbes(client, 'android', { maxTimeMs: SHEET_REQUEST_LIMIT_MS });
+export async function firstLook(sheet: Sheet): Promise<string> {
+  const client = sheet.client;
+  const run = await runProbes(client, 'android', { maxTimeMs: SHEET_REQUEST_LIMIT_MS }, sheet.probe);
   const https = run.steps.find((step) => step.result.url.startsWith('https:'));
   if (https?.result.status !== null) {
     throw new SheetError('BENCH_PORTAL_HTTPS_LEAK', `${client.name}: HTTPS probe answered ${https?.result.status}`);

@@ -1,6 +1,6 @@
 import type { Client } from './client.js';
 import { HarnessError } from './errors.js';
-import { PROBE_USER_AGENTS, type ProbeOs, type WaitOptions, waitForVerdict } from './probes.js';
+import { PROBE_USER_AGENTS, type ProbeFetcher, type ProbeOs, type WaitOptions, waitForVerdict } from './probes.js';
 
 const FLOOD_SCRIPT = new URL('./probe-flood.mjs', import.meta.url).pathname;
 
@@ -27,6 +27,8 @@ export interface TimeToOnlineOptions extends WaitOptions {
    * (captive) probe and the tap on "Se connecter". Nothing in the baseline.
    */
   accept?: (client: Client) => Promise<void>;
+  /** Each client's way of sending probes (overrides `fetch`); default the harness's curl. */
+  fetchFor?: (client: Client) => ProbeFetcher;
 }
 
 export interface TimeToOnline {
@@ -47,7 +49,11 @@ export async function timeToOnline(clients: readonly Client[], options: TimeToOn
       const started = performance.now();
       const { ms: dhcpMs, naks } = await client.dhcp();
       if (options.accept) await options.accept(client);
-      const run = await waitForVerdict(client, options.os ?? 'android', 'online', options);
+      const fetch = options.fetchFor?.(client) ?? options.fetch;
+      const run = await waitForVerdict(client, options.os ?? 'android', 'online', {
+        ...options,
+        ...(fetch ? { fetch } : {}),
+      });
       const onlineMs = run.startedAt + run.wallMs - started;
       return { client: client.name, dhcpMs, onlineMs, attempts: run.attempts, naks };
     }),

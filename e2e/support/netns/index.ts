@@ -39,6 +39,7 @@ export { PLAN } from './plan.js';
 export {
   PROBE_OSES,
   PROBE_USER_AGENTS,
+  type ProbeFetcher,
   type ProbeOs,
   type ProbeRun,
   type ProbeStep,

@@ -92,12 +92,23 @@ export function verdictOf(steps: readonly ProbeStepResult[]): Verdict {
   return successes > 0 ? 'partial' : 'offline';
 }
 
+/**
+ * Sends one probe request from a phone. The default starts the harness's curl in the phone's namespace;
+ * a bench passes a resident process instead, as a phone's OS does not start a program per probe.
+ */
+export type ProbeFetcher = (request: CurlRequest) => Promise<CurlResult>;
+
 /** Replays one OS's probe sequence from a client and says what the phone would conclude. */
-export async function runProbes(client: Client, os: ProbeOs, options: Partial<CurlRequest> = {}): Promise<ProbeRun> {
+export async function runProbes(
+  client: Client,
+  os: ProbeOs,
+  options: Partial<CurlRequest> = {},
+  fetch: ProbeFetcher = (request) => curl(client, request),
+): Promise<ProbeRun> {
   const startedAt = performance.now();
   const steps = await Promise.all(
     probeSteps(os).map(async (step) => {
-      const result = await curl(client, { ...step.request, ...options });
+      const result = await fetch({ ...step.request, ...options });
       return { label: step.label, success: step.isSuccess(result), result };
     }),
   );
@@ -111,6 +122,8 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Pause between runs. Default 50 ms. */
   intervalMs?: number;
+  /** How the probes are sent; default the harness's curl. */
+  fetch?: ProbeFetcher;
 }
 
 /** Re-runs the probes until they reach `verdict`; resolves with that run and how many it took. */
@@ -123,7 +136,7 @@ export async function waitForVerdict(
   const deadline = performance.now() + (options.timeoutMs ?? 15_000);
   let last: ProbeRun | undefined;
   for (let attempts = 1; ; attempts++) {
-    last = await runProbes(client, os);
+    last = await runProbes(client, os, {}, options.fetch);
     if (last.verdict === verdict) return { ...last, attempts };
     if (performance.now() > deadline) {
       throw new HarnessError('E2E_NETNS_TIMEOUT', `${client.name} ${os}: still ${last.verdict}, wanted ${verdict}`);

@@ -89,6 +89,16 @@ export async function runChecked(
   options: CheckedOptions = {},
 ): Promise<CommandResult> {
   const result = await runner.run(file, args, options.input === undefined ? {} : { input: options.input });
+  return checkResult(result, file, args, options);
+}
+
+/** Returns a zero-exit result; throws the coded error runChecked would for any other. */
+export function checkResult(
+  result: CommandResult,
+  file: string,
+  args: readonly string[],
+  options: Pick<CheckedOptions, 'redact'> = {},
+): CommandResult {
   if (result.code !== 0) {
     const detail = result.stderr.trim() || result.stdout.trim() || '(no output)';
     const command = `${file} ${args.join(' ')}`;

@@ -1,5 +1,5 @@
 import { isIpv4, normalizeMac } from './addresses.js';
-import { type CommandRunner, runChecked } from './command.js';
+import { type CommandRunner, checkResult, runChecked } from './command.js';
 import { HotspotError, HotspotErrorCode } from './errors.js';
 import { type AllowedElement, type ByteCounter, parseAllowedSet, parseCounters } from './nft-json.js';
 import { ALLOWED_SET, COUNTERS, TABLE_FAMILY, TABLE_NAME } from './ruleset.js';
@@ -68,8 +68,14 @@ export class Firewall {
     if (!Number.isInteger(timeoutS) || timeoutS < 1 || timeoutS > MAX_ELEMENT_TIMEOUT_S) {
       throw new HotspotError(HotspotErrorCode.BAD_INPUT, `timeout must be 1..${MAX_ELEMENT_TIMEOUT_S} whole seconds`);
     }
+    const add = `add element ${SET} { ${element} timeout ${timeoutS}s }`;
+    // The usual case, a new client: "create" fails if the element exists, and costs ~2 ms. A transaction
+    // that deletes an element waits for the kernel to retire it (~15 ms), so only a re-allow pays that.
+    const created = await this.runner.run('nft', ['-f', '-'], { input: `create${add.slice('add'.length)}\n` });
+    if (created.code === 0) return;
+    if (!/File exists/.test(created.stderr)) checkResult(created, 'nft', ['-f', '-'], { redact: true });
     // nft 1.0.6 has no "destroy": add (a no-op if present) then delete, so the final add is always new.
-    const script = [...removal(element), `add element ${SET} { ${element} timeout ${timeoutS}s }`].join('\n');
+    const script = [...removal(element), add].join('\n');
     await runChecked(this.runner, 'nft', ['-f', '-'], { input: `${script}\n`, redact: true });
   }
 
