@@ -383,7 +383,7 @@ describe('the ratios to openNDS', () => {
 describe('the bench’s command line and files', () => {
   it('defaults to 5 single runs, 20 phones together and the results file', () => {
     const args = parseBenchArgs([], '/repo');
-    expect(args.measure).toMatchObject({ singleRuns: 5, concurrentClients: 20 });
+    expect(args.measure).toMatchObject({ singleRuns: 9, concurrentClients: 20 });
     expect(args.measure.flood).toEqual({ clients: 4, concurrency: 8, durationMs: 5000 });
     expect(args).toMatchObject({
       floor: true,

@@ -41,7 +41,10 @@ describe('hotspot sessions: acceptance', () => {
     const result = await accepting;
     expect(rig.firewall.has(PHONE_IP)).toBe(true);
     expect(rig.firewall.calls).toContainEqual({ op: 'allow', ip: PHONE_IP, timeoutS: IDLE_S });
-    expect(result).toEqual({ ok: true, view: { known: true, accepted: true, secondsRemaining: IDLE_S } });
+    expect(result).toEqual({
+      ok: true,
+      view: { known: true, accepted: true, secondsRemaining: IDLE_S, sessionSecondsRemaining: SESSION_S },
+    });
     expect(await rig.sessions.lookup(PHONE_IP)).toMatchObject({ known: true, accepted: true });
     expect(rig.sessions.aggregate()).toMatchObject({ sessionsNow: 1, sessionsToday: 1 });
   });
@@ -223,7 +226,12 @@ describe('hotspot sessions: how a session ends', () => {
       rig.firewall.traffic(PHONE_IP, 1000, 5000);
     }
     await rig.settle();
-    expect(await rig.sessions.lookup(PHONE_IP)).toEqual({ known: true, accepted: true, secondsRemaining: 60 });
+    expect(await rig.sessions.lookup(PHONE_IP)).toEqual({
+      known: true,
+      accepted: true,
+      secondsRemaining: 60,
+      sessionSecondsRemaining: 60,
+    });
     rig.clock.advance(60_000);
     await rig.settle();
     expect(rig.firewall.calls).toContainEqual({ op: 'revoke', ip: PHONE_IP });
@@ -232,7 +240,7 @@ describe('hotspot sessions: how a session ends', () => {
     expect((await rig.sessions.accept(PHONE_IP)).ok).toBe(true);
   });
 
-  it('reports the sooner of idle expiry and session end, and the quota when one applies', async () => {
+  it('reports the sooner of idle expiry and session end, the session end itself, and the quota when one applies', async () => {
     const rig = await sessionsRig({ quota: { bytesRemaining: (ip) => (ip === PHONE_IP ? 5_000_000 : undefined) } });
     rig.join(PHONE, PHONE_IP);
     rig.join(OTHER, OTHER_IP);
@@ -243,6 +251,7 @@ describe('hotspot sessions: how a session ends', () => {
       known: true,
       accepted: true,
       secondsRemaining: IDLE_S - 100,
+      sessionSecondsRemaining: SESSION_S - 100,
       bytesRemaining: 5_000_000,
     });
     for (let s = 100; s < SESSION_S - 300; s += 100) {
@@ -251,7 +260,12 @@ describe('hotspot sessions: how a session ends', () => {
     }
     rig.firewall.traffic(OTHER_IP);
     // Idle left is the full 900 s, the session only 300 s: the session wins.
-    expect(await rig.sessions.lookup(OTHER_IP)).toEqual({ known: true, accepted: true, secondsRemaining: 300 });
+    expect(await rig.sessions.lookup(OTHER_IP)).toEqual({
+      known: true,
+      accepted: true,
+      secondsRemaining: 300,
+      sessionSecondsRemaining: 300,
+    });
   });
 
   it("ends on the lease's `del`, and the address is no longer known", async () => {

@@ -160,7 +160,9 @@ describe('"Se connecter": one POST, protected against CSRF without a cookie', ()
     expect(res.statusCode).toBe(200);
     expect(res.headers['set-cookie']).toBeUndefined();
     expect(res.body).toContain('C’est fait : vous êtes connecté·e');
+    // The session's own end (4 h), not the idle window the API reports, and the idle rule spelled out.
     expect(res.body).toContain('Temps restant : 4 h.');
+    expect(res.body).toContain('Sans activité pendant 15 min, la connexion se coupe');
     expect(rig.gate.acceptCalls).toEqual([RESIDENT]);
     // The landing page now says so, and offers no second form.
     const landing = await get(rig, '/');

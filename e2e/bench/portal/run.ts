@@ -33,7 +33,7 @@ export function parseBenchArgs(argv: readonly string[], root: string): BenchArgs
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      single: { type: 'string', default: '5' },
+      single: { type: 'string', default: '9' },
       together: { type: 'string', default: '20' },
       'flood-clients': { type: 'string', default: '4' },
       'flood-concurrency': { type: 'string', default: '8' },

@@ -9,8 +9,13 @@ export interface ClientView {
   known: boolean;
   /** In the firewall's allowed set right now. */
   accepted: boolean;
-  /** Left of the session (session timeout or idle expiry, whichever is sooner), when accepted. */
+  /**
+   * Left before the client is captive again if it stays silent (session timeout or idle expiry,
+   * whichever is sooner), when accepted: RFC 8908's seconds-remaining.
+   */
   secondsRemaining?: number;
+  /** Left before the session timeout, however busy the client is: what the pages tell the resident. */
+  sessionSecondsRemaining?: number;
   /** Left of the volume quota, when one applies and the client is accepted. */
   bytesRemaining?: number;
 }

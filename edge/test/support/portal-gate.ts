@@ -4,7 +4,8 @@ import type { AcceptResult, ClientView, SessionGate } from '../../src/hotspot/ga
 /**
  * A test double for the portal/sessions seam, and only that: the real SessionGate (nftables set,
  * dnsmasq leases, hostapd events) is edge/src/hotspot/sessions. Clients are known by a lease the test
- * grants; accepted ones stay accepted until the session time runs out on the injected clock.
+ * grants; accepted ones stay accepted until the session time runs out on the injected clock. Like the
+ * real one, it reports the idle window as seconds-remaining when that is sooner than the session's end.
  */
 export class InMemoryGate implements SessionGate {
   private readonly leases = new Set<string>();
@@ -19,6 +20,7 @@ export class InMemoryGate implements SessionGate {
   constructor(
     private readonly clock: Clock,
     private readonly sessionS = 4 * 3600,
+    private readonly idleS = 15 * 60,
   ) {}
 
   lease(...ips: string[]): this {
@@ -50,7 +52,8 @@ export class InMemoryGate implements SessionGate {
     return {
       known,
       accepted: true,
-      secondsRemaining: left / 1000,
+      secondsRemaining: Math.min(left / 1000, this.idleS),
+      sessionSecondsRemaining: left / 1000,
       ...(this.bytesQuota === undefined ? {} : { bytesRemaining: this.bytesQuota }),
     };
   }

@@ -353,11 +353,12 @@ export class HotspotSessions implements SessionGate {
   }
 
   private viewOf(session: Session, idleEndsAt: number): ClientView {
-    const endsAt = Math.min(session.endsAt, idleEndsAt);
+    const secondsUntil = (at: number) => Math.max(0, Math.floor((at - this.options.clock.now()) / 1000));
     const view: ClientView = {
       known: this.isKnown(session.ip),
       accepted: true,
-      secondsRemaining: Math.max(0, Math.floor((endsAt - this.options.clock.now()) / 1000)),
+      secondsRemaining: secondsUntil(Math.min(session.endsAt, idleEndsAt)),
+      sessionSecondsRemaining: secondsUntil(session.endsAt),
     };
     const bytes = this.options.quota?.bytesRemaining(session.ip);
     if (bytes !== undefined) view.bytesRemaining = bytes;

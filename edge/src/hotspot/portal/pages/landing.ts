@@ -15,9 +15,16 @@ export function uplinkBanner(ctx: PageContext): Html {
   return html`<div class="box alert" role="status"><p><strong>${ctx.t('uplink.heading')}</strong></p><p>${ctx.t('uplink.body')}</p></div>`;
 }
 
-export function remainingLine(ctx: PageContext, view: ClientView): Html | '' {
-  if (view.secondsRemaining === undefined) return '';
-  return html`<p>${ctx.t('status.remaining', { time: formatDuration(ctx.t, view.secondsRemaining) })}</p>`;
+/**
+ * The session's own end, which activity does not move; after login also the idle rule (the landing page's
+ * charter already states it), so no session ends unannounced.
+ */
+export function remainingLine(ctx: PageContext, view: ClientView, options: { idleRule: boolean }): Html | '' {
+  const left = view.sessionSecondsRemaining ?? view.secondsRemaining;
+  if (left === undefined) return '';
+  const remaining = html`<p>${ctx.t('status.remaining', { time: formatDuration(ctx.t, left) })}</p>`;
+  if (!options.idleRule) return remaining;
+  return html`${remaining}<p>${ctx.t('status.idle', { idle: formatDuration(ctx.t, ctx.config.idleTimeoutS) })}</p>`;
 }
 
 function questionnaire(ctx: PageContext): Html | '' {
@@ -45,7 +52,7 @@ export function renderLanding(ctx: PageContext, state: LandingState): string {
     idle: formatDuration(t, config.idleTimeoutS),
   });
   const status = state.view.accepted
-    ? html`<div class="box ok" role="status"><p>${t('status.connected')}</p>${remainingLine(ctx, state.view)}</div>`
+    ? html`<div class="box ok" role="status"><p>${t('status.connected')}</p>${remainingLine(ctx, state.view, { idleRule: false })}</div>`
     : '';
   const expired = state.expired ? html`<div class="box error" role="alert"><p>${t('csrf.expired')}</p></div>` : '';
   const main = html`<h1>${t('landing.heading')}</h1><p>${t('landing.intro', { association: config.venue.associationName })}</p>${state.uplinkUp ? '' : uplinkBanner(ctx)}${status}${expired}<section aria-labelledby="charter"><h2 id="charter">${t('charter.heading')}</h2><ul class="plain">${charter}</ul><p>${session}</p></section><section aria-labelledby="data"><h2 id="data">${t('privacy.summaryHeading')}</h2><p>${t('privacy.summary')}</p><a href="${pageHref('/privacy', ctx.lang)}">${t('privacy.readMore')}</a></section>${state.view.accepted ? '' : loginForm(ctx, state.csrfToken)}`;

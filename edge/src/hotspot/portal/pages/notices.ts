@@ -6,7 +6,7 @@ import { layout, type PageContext, pageHref } from './layout.js';
 /** After "Se connecter": the sheet may close at any moment, so nothing here is needed later. */
 export function renderWelcome(ctx: PageContext, view: ClientView, uplinkUp: boolean): string {
   const { t } = ctx;
-  const main = html`<h1>${t('welcome.heading')}</h1><div class="box ok" role="status"><p>${t('welcome.body')}</p>${remainingLine(ctx, view)}</div>${uplinkUp ? '' : uplinkBanner(ctx)}`;
+  const main = html`<h1>${t('welcome.heading')}</h1><div class="box ok" role="status"><p>${t('welcome.body')}</p>${remainingLine(ctx, view, { idleRule: true })}</div>${uplinkUp ? '' : uplinkBanner(ctx)}`;
   return layout(ctx, { title: t('welcome.title'), path: '/', main });
 }
 
