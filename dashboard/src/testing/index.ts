@@ -1,0 +1,2 @@
+/** Test support shared by the dashboard's tests, the e2e suite and the bench: real servers, never mocks. */
+export { startTestPostgres, type TestPostgres } from './postgres.js';
