@@ -5,6 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { UNIT_ID_PATTERN } from '@triporteur/edge/contract';
 import { SECRET_HASH_PATTERN } from './auth/secrets.js';
 import { DashboardError, DashboardErrorCode } from './errors.js';
+import type { StoreLocation } from './store/open.js';
 
 /**
  * The dashboard config file, version 1. This schema is the single source of the type,
@@ -43,6 +44,34 @@ export const ExternalBrokerSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const StoreConfigSchema = Type.Object(
+  {
+    engine: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')], {
+      default: 'sqlite',
+      description: 'sqlite on one machine; postgres when several dashboard processes share the fleet',
+    }),
+    /** SQLite file (engine sqlite), relative to the config file. */
+    path: Type.Optional(Type.String({ minLength: 1 })),
+    /** postgres://user:password@host:port/database (engine postgres). */
+    url: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^\\s]+$' })),
+    maxConnections: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+const Days = (fallback: number, description: string) =>
+  Type.Integer({ minimum: 1, maximum: 36_500, default: fallback, description });
+
+/** How long each class of data is kept (retention.ts purges past it). */
+export const RetentionConfigSchema = Type.Object(
+  {
+    rawDays: Days(180, 'Telemetry records, battery history and unit events'),
+    positionDays: Days(61, 'Positions: two months, the rule for geolocating staff'),
+    aggregateDays: Days(1830, 'Outings, stops, alerts and reports: five years'),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const UnitConfigSchema = Type.Object(
   {
     id: Type.String({ pattern: UNIT_ID_PATTERN }),
@@ -57,13 +86,22 @@ export const DashboardConfigSchema = Type.Object(
     configVersion: Type.Literal(DASHBOARD_CONFIG_VERSION),
     http: HttpConfigSchema,
     broker: Type.Union([EmbeddedBrokerSchema, ExternalBrokerSchema], { default: { mode: 'embedded' } }),
-    store: Type.Object({ path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    store: StoreConfigSchema,
+    retention: RetentionConfigSchema,
     units: Type.Array(UnitConfigSchema, { maxItems: 10_000 }),
     // The dashboard's service account on the embedded broker, for other processes (a second ingest,
     // a technician tool). The in-process ingest logs in with a per-process secret instead.
     ingest: Type.Optional(
       Type.Object(
-        { username: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }), secretHash: SecretHash },
+        {
+          username: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+          secretHash: Type.Optional(SecretHash),
+          /**
+           * Subscribe through `$share/<group>/…` (external broker): every dashboard process with the same
+           * group gets its share of the fleet's messages, each message going to one of them.
+           */
+          shareGroup: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' })),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -72,6 +110,20 @@ export const DashboardConfigSchema = Type.Object(
 );
 
 export type DashboardConfig = Static<typeof DashboardConfigSchema>;
+export type StoreConfig = Static<typeof StoreConfigSchema>;
+export type RetentionConfig = Static<typeof RetentionConfigSchema>;
+
+/** Where the configured store lives, as openStore takes it (validated: the engine's field is there). */
+export function storeLocation(store: StoreConfig): StoreLocation {
+  if (store.engine === 'postgres') {
+    return {
+      engine: 'postgres',
+      url: store.url ?? '',
+      ...(store.maxConnections === undefined ? {} : { maxConnections: store.maxConnections }),
+    };
+  }
+  return { engine: 'sqlite', path: store.path ?? '' };
+}
 export type UnitConfig = Static<typeof UnitConfigSchema>;
 export type EmbeddedBrokerConfig = Static<typeof EmbeddedBrokerSchema>;
 export type ExternalBrokerConfig = Static<typeof ExternalBrokerSchema>;
@@ -88,7 +140,7 @@ const PATTERN_HINTS: Record<string, string> = {
   id: 'expected a lower-case slug: a-z, 0-9 and "-", 2 to 63 characters, e.g. "tri-lyon-01"',
   secretHash: 'expected a hash printed by `triporteur-dashboard hash-secret` (scrypt$…$…), never the secret itself',
   username: 'expected letters, digits, ".", "_" or "-", up to 64 characters',
-  url: 'expected mqtt://host:port or mqtts://host:port',
+  url: 'expected mqtt://host:port or mqtts://host:port (broker), postgres://user@host:port/db (store)',
 };
 
 function friendly(error: { path: string; message: string }): string {
@@ -136,6 +188,12 @@ export function validateDashboardConfig(input: unknown): Readonly<DashboardConfi
     if (seen.has(unit.id)) throw invalid(`units/${i}/id`, `duplicate unit id "${unit.id}"`);
     seen.add(unit.id);
   });
+  if (config.store.engine === 'sqlite' && config.store.path === undefined) {
+    throw invalid('store/path', 'the sqlite engine needs the path of its database file');
+  }
+  if (config.store.engine === 'postgres' && config.store.url === undefined) {
+    throw invalid('store/url', 'the postgres engine needs a postgres:// URL');
+  }
   const ingestUser = config.ingest?.username ?? DEFAULT_INGEST_USERNAME;
   if (seen.has(ingestUser)) {
     throw invalid('ingest/username', `"${ingestUser}" is also a unit id; broker accounts must be distinct`);

@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { startEmbeddedBroker } from './broker/embedded.js';
-import { type DashboardConfig, DEFAULT_INGEST_USERNAME } from './config.js';
+import { type DashboardConfig, DEFAULT_INGEST_USERNAME, storeLocation } from './config.js';
 import { DashboardError, DashboardErrorCode, listenError } from './errors.js';
 import { buildHttpServer } from './http/server.js';
 import { type Ingest, startIngest } from './ingest/ingest.js';
 import { createLogger } from './logger.js';
 import { serverUrl } from './net.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { FleetStore } from './store/types.js';
 
 export interface DashboardOptions {
@@ -66,7 +66,7 @@ export async function startDashboard(
   };
 
   try {
-    const store = openSqliteStore(config.store.path);
+    const store = await openStore(storeLocation(config.store));
     stops.push(() => store.close());
     await store.upsertUnits(config.units);
 

@@ -17,7 +17,8 @@ export { DashboardError, DashboardErrorCode, isDashboardError } from './errors.j
 export type { DropReason, Ingest, IngestOptions, IngestStats } from './ingest/ingest.js';
 export { startIngest } from './ingest/ingest.js';
 export { createLogger } from './logger.js';
-export { openSqliteStore, SqliteFleetStore } from './store/sqlite.js';
+export { openSqliteStore, openStore, type StoreLocation } from './store/open.js';
+export { SqlFleetStore } from './store/sql-store.js';
 export type {
   BatterySummary,
   DeltaInsertResult,

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHttpServer, type HttpServer } from '../src/http/server.js';
-import { openSqliteStore, type SqliteFleetStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/open.js';
+import type { SqlFleetStore } from '../src/store/sql-store.js';
 import { captureLogger, telemetry, tempDir } from './helpers.js';
 import { RIDE_FINAL_STATE, rideBatch } from './records-v2.js';
+import { UNIT_CLOCKS_TRUSTED } from './support/engines.js';
 
 const BOOT = 'boot-http-0001';
 
@@ -24,12 +26,12 @@ function changeSource() {
 describe('http server (inject)', () => {
   const { logger } = captureLogger();
   let dir: Awaited<ReturnType<typeof tempDir>>;
-  let store: SqliteFleetStore;
+  let store: SqlFleetStore;
   let app: HttpServer;
 
   beforeAll(async () => {
     dir = await tempDir();
-    store = openSqliteStore(join(dir.path, 'fleet.db'));
+    store = await openSqliteStore(join(dir.path, 'fleet.db'), { clock: UNIT_CLOCKS_TRUSTED });
     await store.upsertUnits([
       { id: 'tri-01', name: 'Vélo <Nord> & "Sud"' },
       { id: 'tri-02', name: 'Deux' },
@@ -145,7 +147,7 @@ describe('http server (inject)', () => {
   });
 
   it('hides internal errors from clients', async () => {
-    const broken = openSqliteStore(join(dir.path, 'broken.db'));
+    const broken = await openSqliteStore(join(dir.path, 'broken.db'), { clock: UNIT_CLOCKS_TRUSTED });
     const brokenApp = await buildHttpServer({
       store: broken,
       changes: changeSource(),

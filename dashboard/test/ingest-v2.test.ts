@@ -13,9 +13,11 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../src/broker/embedded.js';
 import { type Ingest, startIngest } from '../src/ingest/ingest.js';
-import { openSqliteStore, type SqliteFleetStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/open.js';
+import type { SqlFleetStore } from '../src/store/sql-store.js';
 import { captureLogger, connectUnit, telemetry, tempDir, UNITS, unitAccounts, waitFor } from './helpers.js';
 import { RIDE_BATTERY, RIDE_FINAL_STATE, RIDE_T0, rideBatch } from './records-v2.js';
+import { UNIT_CLOCKS_TRUSTED } from './support/engines.js';
 
 const [A, B] = UNITS;
 
@@ -25,7 +27,7 @@ describe('ingest of payload-v2 telemetry over the embedded broker', () => {
   const { logger, lines } = captureLogger();
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let dbPath: string;
-  let store: SqliteFleetStore;
+  let store: SqlFleetStore;
   let broker: EmbeddedBroker;
   let ingest: Ingest;
   const clients: MqttClient[] = [];
@@ -59,7 +61,7 @@ describe('ingest of payload-v2 telemetry over the embedded broker', () => {
   beforeAll(async () => {
     dir = await tempDir();
     dbPath = join(dir.path, 'fleet.db');
-    store = openSqliteStore(dbPath);
+    store = await openSqliteStore(dbPath, { clock: UNIT_CLOCKS_TRUSTED });
     const units = await unitAccounts();
     await store.upsertUnits(units);
     broker = await startEmbeddedBroker({

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../src/broker/embedded.js';
 import { DashboardErrorCode } from '../src/errors.js';
 import { type Ingest, startIngest } from '../src/ingest/ingest.js';
-import { openSqliteStore, type SqliteFleetStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/open.js';
+import type { SqlFleetStore } from '../src/store/sql-store.js';
 import {
   captureLogger,
   connectClient,
@@ -17,6 +18,7 @@ import {
   waitFor,
 } from './helpers.js';
 import { startPlainBroker } from './plain-broker.js';
+import { UNIT_CLOCKS_TRUSTED } from './support/engines.js';
 
 const [A, B] = UNITS;
 const BOOT = 'boot-test-0001';
@@ -25,7 +27,7 @@ const state = (s: 'online' | 'offline', bootId = BOOT) => JSON.stringify({ v: 1,
 describe('ingest over the embedded broker', () => {
   const { logger, lines } = captureLogger();
   let dir: Awaited<ReturnType<typeof tempDir>>;
-  let store: SqliteFleetStore;
+  let store: SqlFleetStore;
   let broker: EmbeddedBroker;
   let ingest: Ingest;
   const changes: string[] = [];
@@ -38,7 +40,7 @@ describe('ingest over the embedded broker', () => {
 
   beforeAll(async () => {
     dir = await tempDir();
-    store = openSqliteStore(join(dir.path, 'fleet.db'));
+    store = await openSqliteStore(join(dir.path, 'fleet.db'), { clock: UNIT_CLOCKS_TRUSTED });
     const units = await unitAccounts();
     await store.upsertUnits(units);
     broker = await startEmbeddedBroker({
@@ -129,12 +131,12 @@ describe('ingest over the embedded broker', () => {
 describe('ingest against an external broker', () => {
   const { logger } = captureLogger();
   let dir: Awaited<ReturnType<typeof tempDir>>;
-  let store: SqliteFleetStore;
+  let store: SqlFleetStore;
   let external: Awaited<ReturnType<typeof startPlainBroker>>;
 
   beforeAll(async () => {
     dir = await tempDir();
-    store = openSqliteStore(join(dir.path, 'fleet.db'));
+    store = await openSqliteStore(join(dir.path, 'fleet.db'), { clock: UNIT_CLOCKS_TRUSTED });
     await store.upsertUnits([{ id: A.id, name: A.name }]);
     external = await startPlainBroker('svc', 'svc-password');
   });

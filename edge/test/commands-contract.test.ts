@@ -20,6 +20,7 @@ import {
   parseCommandTopic,
   replyTopic,
 } from '../src/contract/commands.js';
+import { EventPayloadSchema } from '../src/contract/events.js';
 import { StatePayloadSchema, TelemetryPayloadSchema } from '../src/contract/payloads.js';
 import { EdgeErrorCode } from '../src/errors.js';
 
@@ -84,6 +85,7 @@ describe('docs/asyncapi.yaml keeps up with the contract', async () => {
     StatePayload: StatePayloadSchema,
     TelemetryPayload: TelemetryPayloadSchema,
     BirthPayload: BirthPayloadSchema,
+    EventPayload: EventPayloadSchema,
     CommandRequest: CommandRequestSchema,
     CommandReply: CommandReplySchema,
     ...Object.fromEntries(COMMAND_NAMES.map((name) => [`args of ${name}`, CommandArgsSchemas[name]])),
@@ -105,6 +107,7 @@ describe('docs/asyncapi.yaml keeps up with the contract', async () => {
       ...codes,
       'triporteur/v1/{unitId}/state',
       'triporteur/v1/{unitId}/birth',
+      'triporteur/v1/{unitId}/events',
       'triporteur/v1/{unitId}/telemetry',
       'triporteur/v1/{unitId}/cmd/{command}',
       'triporteur/v1/{unitId}/reply/{command}',

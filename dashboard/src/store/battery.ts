@@ -1,7 +1,5 @@
 import type { BatteryRecord } from '@triporteur/edge/contract';
-import type Database from 'better-sqlite3';
-
-type Db = InstanceType<typeof Database>;
+import type { SqlExecutor } from './sql/types.js';
 
 /** One battery reading of a boot, sent as such (payload v1) or rebuilt from v2 deltas. */
 export interface BatteryReading {
@@ -26,75 +24,70 @@ interface HeldSummary {
   battery_seq: number | null;
 }
 
-function prepare(db: Db) {
-  return {
-    insert: db.prepare(
-      `INSERT OR IGNORE INTO battery_records
+const SQL = {
+  insert: `INSERT INTO battery_records
        (unit_id, boot_id, seq, ts, received_at, historical, device_state, soc, voltage, current, extra, payload_version)
-     VALUES (@unitId, @bootId, @seq, @ts, @receivedAt, @historical, @deviceState, @socPct, @voltageV, @currentA,
-             @extra, @source)`,
-    ),
-    // Only rows rebuilt from v2 may change; a v1 row is what the unit said and stays as it is.
-    rewrite: db.prepare(
-      `UPDATE battery_records SET device_state = @deviceState, soc = @socPct, voltage = @voltageV,
-       current = @currentA, extra = @extra
-     WHERE unit_id = @unitId AND boot_id = @bootId AND seq = @seq AND payload_version = 2`,
-    ),
-    row: db.prepare(
-      'SELECT ts, soc, voltage, current FROM battery_records WHERE unit_id = ? AND boot_id = ? AND seq = ?',
-    ),
-    held: db.prepare('SELECT battery_boot_id, battery_ts, battery_seq FROM units WHERE id = ?'),
-    setLatest: db.prepare(
-      `UPDATE units SET battery_boot_id = ?, battery_ts = ?, battery_seq = ?, soc = ?, voltage = ?, current = ?
-     WHERE id = ?`,
-    ),
-  };
-}
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (unit_id, boot_id, seq) DO NOTHING`,
+  // Only rows rebuilt from v2 may change; a v1 row is what the unit said and stays as it is.
+  rewrite: `UPDATE battery_records SET device_state = $4, soc = $5, voltage = $6, current = $7, extra = $8
+     WHERE unit_id = $1 AND boot_id = $2 AND seq = $3 AND payload_version = 2`,
+  row: 'SELECT ts, soc, voltage, current FROM battery_records WHERE unit_id = $1 AND boot_id = $2 AND seq = $3',
+  held: 'SELECT battery_boot_id, battery_ts, battery_seq FROM units WHERE id = $1',
+  setLatest: `UPDATE units SET battery_boot_id = $1, battery_ts = $2, battery_seq = $3, soc = $4, voltage = $5, current = $6
+     WHERE id = $7`,
+};
 
 /** battery_records and the unit's latest battery summary (units.soc, voltage, current). */
 export class BatteryTable {
-  private readonly stmts: ReturnType<typeof prepare>;
-
-  constructor(db: Db) {
-    this.stmts = prepare(db);
-  }
+  constructor(private readonly db: SqlExecutor) {}
 
   /** True when the row is new; false when (unit, boot, seq) is already stored. */
-  insert(unitId: string, bootId: string, reading: BatteryReading, source: BatterySource): boolean {
-    const info = this.stmts.insert.run({
-      ...reading,
+  async insert(unitId: string, bootId: string, reading: BatteryReading, source: BatterySource): Promise<boolean> {
+    const { seq, ts, receivedAt, historical, deviceState, socPct, voltageV, currentA, extra } = reading;
+    const info = await this.db.run(SQL.insert, [
       unitId,
       bootId,
-      historical: reading.historical ? 1 : 0,
+      seq,
+      ts,
+      receivedAt,
+      historical ? 1 : 0,
+      deviceState,
+      socPct,
+      voltageV,
+      currentA,
+      extra,
       source,
-    });
+    ]);
     return info.changes > 0;
   }
 
   /** Replaces the values of a row rebuilt from v2, after a late record changed the fold before it. */
-  rewrite(unitId: string, bootId: string, reading: BatteryReading): void {
+  async rewrite(unitId: string, bootId: string, reading: BatteryReading): Promise<void> {
     const { deviceState, socPct, voltageV, currentA, extra, seq } = reading;
-    this.stmts.rewrite.run({ unitId, bootId, seq, deviceState, socPct, voltageV, currentA, extra });
+    await this.db.run(SQL.rewrite, [unitId, bootId, seq, deviceState, socPct, voltageV, currentA, extra]);
   }
 
   /** Moves the unit's summary to the last of the rows just stored (all of `bootId`) if it is newer. */
-  promoteLatest(unitId: string, bootId: string, stored: readonly BatteryReading[]): void {
+  async promoteLatest(unitId: string, bootId: string, stored: readonly BatteryReading[]): Promise<void> {
     let latest: BatteryReading | undefined;
     for (const reading of stored) if (!latest || reading.seq > latest.seq) latest = reading;
-    if (!latest || !this.isNewer(unitId, bootId, latest)) return;
+    if (!latest || !(await this.isNewer(unitId, bootId, latest))) return;
     const { ts, seq, socPct, voltageV, currentA } = latest;
-    this.stmts.setLatest.run(bootId, ts, seq, socPct, voltageV, currentA, unitId);
+    await this.db.run(SQL.setLatest, [bootId, ts, seq, socPct, voltageV, currentA, unitId]);
   }
 
   /** Re-reads the summary from its row when that row belongs to `bootId` (whose rows were just rewritten). */
-  refreshLatest(unitId: string, bootId: string): void {
-    const held = this.stmts.held.get(unitId) as HeldSummary | undefined;
+  async refreshLatest(unitId: string, bootId: string): Promise<void> {
+    const held = await this.db.get<HeldSummary>(SQL.held, [unitId]);
     if (!held || held.battery_boot_id !== bootId || held.battery_seq === null) return;
-    const row = this.stmts.row.get(unitId, bootId, held.battery_seq) as
-      | { ts: number; soc: number; voltage: number; current: number }
-      | undefined;
+    const row = await this.db.get<{ ts: number; soc: number; voltage: number; current: number }>(SQL.row, [
+      unitId,
+      bootId,
+      held.battery_seq,
+    ]);
     if (!row) return;
-    this.stmts.setLatest.run(bootId, row.ts, held.battery_seq, row.soc, row.voltage, row.current, unitId);
+    await this.db.run(SQL.setLatest, [bootId, row.ts, held.battery_seq, row.soc, row.voltage, row.current, unitId]);
   }
 
   /**
@@ -102,8 +95,8 @@ export class BatteryTable {
    * clock may step), so a redelivery or an outbox flush never rolls it back. Across boots, a live record
    * wins and a replayed (historical) one never does: unit clocks cannot order boots.
    */
-  private isNewer(unitId: string, bootId: string, record: BatteryReading): boolean {
-    const held = this.stmts.held.get(unitId) as HeldSummary | undefined;
+  private async isNewer(unitId: string, bootId: string, record: BatteryReading): Promise<boolean> {
+    const held = await this.db.get<HeldSummary>(SQL.held, [unitId]);
     if (!held || held.battery_ts === null) return true;
     if (held.battery_boot_id === bootId && held.battery_seq !== null) return record.seq > held.battery_seq;
     if (!record.historical) return true;

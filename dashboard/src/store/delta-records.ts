@@ -5,11 +5,10 @@ import {
   type RecordBody,
   type TelemetryRecordV2,
 } from '@triporteur/edge/contract';
-import type Database from 'better-sqlite3';
 import type { BatteryReading, BatteryTable } from './battery.js';
+import { positionToStore } from './privacy.js';
+import type { Dialect, SqlExecutor } from './sql/types.js';
 import type { DeltaInsertResult, UnitState } from './types.js';
-
-type Db = InstanceType<typeof Database>;
 
 interface BootRow {
   boot_id: string;
@@ -24,40 +23,40 @@ interface RecordRow {
   received_at: number;
   historical: number;
   body: string;
+  position: string | null;
 }
 
-function prepare(db: Db) {
-  return {
-    insert: db.prepare(
-      `INSERT OR IGNORE INTO telemetry_records (unit_id, boot_id, seq, ts, received_at, historical, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    boot: db.prepare('SELECT boot_id, last_seq, state, updated_at FROM boot_states WHERE unit_id = ? AND boot_id = ?'),
-    saveBoot: db.prepare(
-      `INSERT INTO boot_states (unit_id, boot_id, last_seq, state, first_received_at, updated_at)
-       VALUES (@unitId, @bootId, @lastSeq, @state, @receivedAt, @receivedAt)
-       ON CONFLICT (unit_id, boot_id) DO UPDATE
-         SET last_seq = excluded.last_seq, state = excluded.state, updated_at = excluded.updated_at`,
-    ),
-    recordsOfBoot: db.prepare(
-      'SELECT seq, ts, received_at, historical, body FROM telemetry_records WHERE unit_id = ? AND boot_id = ? ORDER BY seq',
-    ),
-    // The boot the unit last announced on its state topic, else the one whose records began arriving last:
-    // unit clocks cannot order boots (no RTC before NTP), and an outbox may replay an old boot after a new one.
-    latestBoot: db.prepare(
-      `SELECT b.boot_id, b.last_seq, b.state, b.updated_at
-       FROM boot_states b JOIN units u ON u.id = b.unit_id
-       WHERE b.unit_id = ? AND u.active = 1
-       ORDER BY b.boot_id IS u.boot_id DESC, b.first_received_at DESC, b.rowid DESC
-       LIMIT 1`,
-    ),
-  };
-}
+const SQL = {
+  insert: `INSERT INTO telemetry_records (unit_id, boot_id, seq, ts, received_at, historical, body, unit_ts)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (unit_id, boot_id, seq) DO NOTHING`,
+  // Positions live apart, so they can be kept for less time than the rest (retention.ts).
+  insertPosition: `INSERT INTO positions (unit_id, boot_id, seq, ts, body) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (unit_id, boot_id, seq) DO NOTHING`,
+  boot: 'SELECT boot_id, last_seq, state, updated_at FROM boot_states WHERE unit_id = $1 AND boot_id = $2',
+  saveBoot: `INSERT INTO boot_states (unit_id, boot_id, last_seq, state, first_received_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $5)
+     ON CONFLICT (unit_id, boot_id) DO UPDATE
+       SET last_seq = excluded.last_seq, state = excluded.state, updated_at = excluded.updated_at`,
+  recordsOfBoot: `SELECT r.seq, r.ts, r.received_at, r.historical, r.body, p.body AS position
+     FROM telemetry_records r
+     LEFT JOIN positions p ON p.unit_id = r.unit_id AND p.boot_id = r.boot_id AND p.seq = r.seq
+     WHERE r.unit_id = $1 AND r.boot_id = $2 ORDER BY r.seq`,
+  // The boot the unit last announced on its state topic, else the one whose records began arriving last:
+  // unit clocks cannot order boots (no RTC before NTP), and an outbox may replay an old boot after a new one.
+  // Ties on arrival time go to the boot stored last: SQLite's rowid, PostgreSQL's arrival serial.
+  latestBoot: (dialect: Dialect) => `SELECT b.boot_id, b.last_seq, b.state, b.updated_at
+     FROM boot_states b JOIN units u ON u.id = b.unit_id
+     WHERE b.unit_id = $1 AND u.active = 1
+     ORDER BY CASE WHEN b.boot_id = u.boot_id THEN 1 ELSE 0 END DESC, b.first_received_at DESC,
+       ${dialect === 'sqlite' ? 'b.rowid' : 'b.arrival'} DESC
+     LIMIT 1`,
+};
 
 /** The kinds of a record without its envelope: what telemetry_records.body holds. */
 function kindsOf(record: TelemetryRecordV2): Omit<RecordBody, 'ts'> {
   const kinds: Record<string, unknown> = {};
-  for (const kind of RECORD_KINDS) if (record[kind] !== undefined) kinds[kind] = record[kind];
+  for (const kind of RECORD_KINDS) if (record[kind] !== undefined && kind !== 'position') kinds[kind] = record[kind];
   return kinds as Omit<RecordBody, 'ts'>;
 }
 
@@ -87,21 +86,27 @@ function batteryAfter(
  * history and the unit's summary.
  */
 export class DeltaRecordTable {
-  private readonly stmts: ReturnType<typeof prepare>;
-
   constructor(
-    db: Db,
+    private readonly db: SqlExecutor,
     private readonly battery: BatteryTable,
-  ) {
-    this.stmts = prepare(db);
-  }
+  ) {}
 
-  /** Call inside a transaction. */
-  insert(unitId: string, bootId: string, records: readonly TelemetryRecordV2[], receivedAt: number): DeltaInsertResult {
+  /**
+   * Call inside a transaction. `ts` of each record is already the trusted time (clock.ts); the unit's own
+   * clock reading, when it was not trusted, comes in `unitTs` by seq.
+   */
+  async insert(
+    unitId: string,
+    bootId: string,
+    records: readonly TelemetryRecordV2[],
+    receivedAt: number,
+    unitTs: ReadonlyMap<number, number> = new Map(),
+  ): Promise<DeltaInsertResult> {
     const fresh: TelemetryRecordV2[] = [];
     let duplicates = 0;
-    for (const record of [...records].sort((a, b) => a.seq - b.seq)) {
-      const info = this.stmts.insert.run(
+    for (const original of [...records].sort((a, b) => a.seq - b.seq)) {
+      const record = withStorablePosition(original);
+      const info = await this.db.run(SQL.insert, [
         unitId,
         bootId,
         record.seq,
@@ -109,27 +114,40 @@ export class DeltaRecordTable {
         receivedAt,
         record.historical ? 1 : 0,
         JSON.stringify(kindsOf(record)),
-      );
-      if (info.changes > 0) fresh.push(record);
-      else duplicates++;
+        unitTs.get(record.seq) ?? null,
+      ]);
+      if (info.changes === 0) {
+        duplicates++;
+        continue;
+      }
+      if (record.position) {
+        await this.db.run(SQL.insertPosition, [unitId, bootId, record.seq, record.ts, JSON.stringify(record.position)]);
+      }
+      fresh.push(record);
     }
     const first = fresh[0];
     const last = fresh.at(-1);
     if (!first || !last) return { inserted: 0, duplicates, rebuilt: false };
 
-    const held = this.stmts.boot.get(unitId, bootId) as BootRow | undefined;
+    const held = await this.db.get<BootRow>(SQL.boot, [unitId, bootId]);
     const rebuilt = held !== undefined && first.seq < held.last_seq;
     const state = rebuilt
-      ? this.refold(unitId, bootId, first.seq)
-      : this.foldOnto(unitId, bootId, held ? (JSON.parse(held.state) as ReconstructedState) : {}, fresh, receivedAt);
+      ? await this.refold(unitId, bootId, first.seq)
+      : await this.foldOnto(
+          unitId,
+          bootId,
+          held ? (JSON.parse(held.state) as ReconstructedState) : {},
+          fresh,
+          receivedAt,
+        );
     const lastSeq = Math.max(held?.last_seq ?? -1, last.seq);
-    this.stmts.saveBoot.run({ unitId, bootId, lastSeq, state: JSON.stringify(state), receivedAt });
+    await this.db.run(SQL.saveBoot, [unitId, bootId, lastSeq, JSON.stringify(state), receivedAt]);
     return { inserted: fresh.length, duplicates, rebuilt };
   }
 
   /** The latest fold of the unit's most recent boot. */
-  latest(unitId: string): UnitState | undefined {
-    const row = this.stmts.latestBoot.get(unitId) as BootRow | undefined;
+  async latest(unitId: string): Promise<UnitState | undefined> {
+    const row = await this.db.get<BootRow>(SQL.latestBoot(this.db.dialect), [unitId]);
     if (!row) return undefined;
     return {
       bootId: row.boot_id,
@@ -140,13 +158,13 @@ export class DeltaRecordTable {
   }
 
   /** In-order arrival: applies the new records onto the stored fold. */
-  private foldOnto(
+  private async foldOnto(
     unitId: string,
     bootId: string,
     start: ReconstructedState,
     fresh: readonly TelemetryRecordV2[],
     receivedAt: number,
-  ): ReconstructedState {
+  ): Promise<ReconstructedState> {
     let state = start;
     const stored: BatteryReading[] = [];
     for (const record of fresh) {
@@ -157,9 +175,9 @@ export class DeltaRecordTable {
         state,
         receivedAt,
       );
-      if (reading && this.battery.insert(unitId, bootId, reading, 2)) stored.push(reading);
+      if (reading && (await this.battery.insert(unitId, bootId, reading, 2))) stored.push(reading);
     }
-    this.battery.promoteLatest(unitId, bootId, stored);
+    await this.battery.promoteLatest(unitId, bootId, stored);
     return state;
   }
 
@@ -167,13 +185,13 @@ export class DeltaRecordTable {
    * A late record: folds the whole boot again in seq order. Battery rows from `fromSeq` on are written
    * again, since the late record may change what every later one rebuilds to.
    */
-  private refold(unitId: string, bootId: string, fromSeq: number): ReconstructedState {
+  private async refold(unitId: string, bootId: string, fromSeq: number): Promise<ReconstructedState> {
     let state: ReconstructedState = {};
     const stored: BatteryReading[] = [];
-    // .all(), not .iterate(): the connection must stay free for the battery writes inside the loop.
-    for (const row of this.stmts.recordsOfBoot.all(unitId, bootId) as RecordRow[]) {
+    for (const row of await this.db.all<RecordRow>(SQL.recordsOfBoot, [unitId, bootId])) {
       const kinds = JSON.parse(row.body) as Omit<RecordBody, 'ts'>;
-      state = applyRecord(state, { ts: row.ts, ...kinds });
+      const position = row.position === null ? {} : { position: JSON.parse(row.position) as RecordBody['position'] };
+      state = applyRecord(state, { ts: row.ts, ...kinds, ...position });
       if (row.seq < fromSeq) continue;
       const meta = {
         seq: row.seq,
@@ -183,11 +201,18 @@ export class DeltaRecordTable {
       };
       const reading = batteryAfter(meta, state, row.received_at);
       if (!reading) continue;
-      if (this.battery.insert(unitId, bootId, reading, 2)) stored.push(reading);
-      else this.battery.rewrite(unitId, bootId, reading);
+      if (await this.battery.insert(unitId, bootId, reading, 2)) stored.push(reading);
+      else await this.battery.rewrite(unitId, bootId, reading);
     }
-    this.battery.refreshLatest(unitId, bootId);
-    this.battery.promoteLatest(unitId, bootId, stored);
+    await this.battery.refreshLatest(unitId, bootId);
+    await this.battery.promoteLatest(unitId, bootId, stored);
     return state;
   }
+}
+
+/** The record with its position as it may be stored: nothing of where the tricycle is while paused. */
+function withStorablePosition(record: TelemetryRecordV2): TelemetryRecordV2 {
+  if (!record.position) return record;
+  const paused = record.aux?.pauseLocation === true;
+  return { ...record, position: positionToStore(record.position, paused) };
 }

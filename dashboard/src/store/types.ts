@@ -1,5 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
-import type { ReconstructedState, StatePayload, TelemetryRecord, TelemetryRecordV2 } from '@triporteur/edge/contract';
+import type {
+  BirthPayload,
+  EventPayload,
+  ReconstructedState,
+  StatePayload,
+  TelemetryRecord,
+  TelemetryRecordV2,
+} from '@triporteur/edge/contract';
 
 /** Latest battery values of a unit, as the API and the live page show them. */
 export const BatterySummarySchema = Type.Object({
@@ -42,6 +49,27 @@ export interface DeltaInsertResult {
   duplicates: number;
   /** True when a record older than the boot's last applied one arrived and the boot was folded again. */
   rebuilt: boolean;
+  /** Records whose unit clock was not believable, filed under their arrival time instead (clock.ts). */
+  clockSuspect?: number;
+}
+
+export interface EventInsertResult {
+  inserted: number;
+  /** Already stored under the same (unit, bootId, seq). */
+  duplicates: number;
+}
+
+export interface StoredEvent {
+  /** Trusted time (clock.ts). */
+  ts: number;
+  receivedAt: number;
+  event: EventPayload;
+}
+
+export interface PositionPoint {
+  ts: number;
+  /** As stored: without coordinates while the unit's location was paused. */
+  position: NonNullable<TelemetryRecordV2['position']>;
 }
 
 /** What the dashboard rebuilt of a unit from its payload-v2 records. */
@@ -56,8 +84,8 @@ export interface UnitState {
 }
 
 /**
- * What the dashboard needs from its storage. Asynchronous because the PostgreSQL store will be;
- * SQLite answers synchronously inside the promise, so calls keep their order.
+ * What the dashboard needs from its storage, the same on SQLite and PostgreSQL (sql-store.ts).
+ * Record times are the unit's clock when believable, else the arrival time (clock.ts).
  */
 export interface FleetStore {
   /** Makes the configured units the active set; units left out stay in history but are not listed. */
@@ -82,6 +110,14 @@ export interface FleetStore {
     records: readonly TelemetryRecordV2[],
     receivedAt: number,
   ): Promise<DeltaInsertResult>;
+  /** Keeps the unit's retained birth message (versions, config hash). */
+  applyBirth(unitId: string, birth: BirthPayload, receivedAt: number): Promise<void>;
+  getBirth(unitId: string): Promise<{ birth: BirthPayload; receivedAt: number } | undefined>;
+  /** Stores events, dropping any (unit, bootId, seq) already stored. */
+  insertEvents(unitId: string, events: readonly EventPayload[], receivedAt: number): Promise<EventInsertResult>;
+  eventsOf(unitId: string, from: number, to: number, limit?: number): Promise<StoredEvent[]>;
+  /** The unit's stored positions in [from, to), oldest first. */
+  positionsOf(unitId: string, from: number, to: number, limit?: number): Promise<PositionPoint[]>;
   /** The latest fold of the unit's most recent boot; undefined for an unknown unit or before any v2 record. */
   getUnitState(unitId: string): Promise<UnitState | undefined>;
   listUnits(): Promise<UnitSummary[]>;

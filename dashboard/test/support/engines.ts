@@ -2,10 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import type { ClockPolicy } from '../../src/store/clock.js';
+import { ALL_MIGRATIONS } from '../../src/store/schema.js';
 import { migrate } from '../../src/store/sql/migrate.js';
 import { PostgresDb } from '../../src/store/sql/postgres-db.js';
 import { SqliteDb } from '../../src/store/sql/sqlite-db.js';
 import type { Migration, SqlDb } from '../../src/store/sql/types.js';
+import { SqlFleetStore } from '../../src/store/sql-store.js';
 import { startTestPostgres, type TestPostgres } from '../../src/testing/postgres.js';
 
 /** Both storage engines: every store test runs on each, so PostgreSQL behaves as SQLite does. */
@@ -51,4 +54,19 @@ export async function openTestDb(engine: Engine, migrations: readonly Migration[
   cleanups.push(() => db.close());
   await migrate(db, migrations, location);
   return { db, location };
+}
+
+/**
+ * For store tests whose arrival times are small synthetic numbers (1, 2, 42 000): every unit clock is
+ * believed, so what they assert is not blurred by the clock check, which clock tests assert on its own.
+ */
+export const UNIT_CLOCKS_TRUSTED: ClockPolicy = { maxAheadMs: Number.POSITIVE_INFINITY, earliest: 0 };
+
+/** A fleet store on `engine` over a fresh migrated database, closed after the test file. */
+export async function openTestStore(
+  engine: Engine,
+  options: { clock?: ClockPolicy } = {},
+): Promise<{ store: SqlFleetStore; location: string }> {
+  const { db, location } = await openTestDb(engine, ALL_MIGRATIONS);
+  return { store: new SqlFleetStore(db, { where: location, clock: options.clock ?? UNIT_CLOCKS_TRUSTED }), location };
 }

@@ -2,6 +2,7 @@
 
 export * from './commands.js';
 export * from './encoding.js';
+export * from './events.js';
 export * from './parse.js';
 export * from './payloads.js';
 export * from './records.js';

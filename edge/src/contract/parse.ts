@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { type EventPayload, EventPayloadSchema } from './events.js';
 import { type StatePayload, StatePayloadSchema, type TelemetryPayload, TelemetryPayloadSchema } from './payloads.js';
 
 /** Largest payload we accept; anything bigger is refused before JSON.parse sees it. */
@@ -32,3 +33,4 @@ function compile<T extends TSchema, V>(schema: T) {
 
 export const parseTelemetry = compile<typeof TelemetryPayloadSchema, TelemetryPayload>(TelemetryPayloadSchema);
 export const parseState = compile<typeof StatePayloadSchema, StatePayload>(StatePayloadSchema);
+export const parseEvent = compile<typeof EventPayloadSchema, EventPayload>(EventPayloadSchema);

@@ -1,11 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { telemetry, tempDir } from '../../test/helpers.js';
-import { DashboardErrorCode } from '../errors.js';
-import { MIGRATIONS } from './migrations.js';
-import { openSqliteStore, type SqliteFleetStore } from './sqlite.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SqlFleetStore } from '../src/store/sql-store.js';
+import { telemetry } from './helpers.js';
+import { ENGINES, openTestStore } from './support/engines.js';
 
 const UNITS = [
   { id: 'tri-01', name: 'Un' },
@@ -13,20 +9,12 @@ const UNITS = [
 ];
 const BOOT = 'boot-aaaa-0001';
 
-describe('SqliteFleetStore', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let path: string;
-  let store: SqliteFleetStore;
+describe.each(ENGINES)('the fleet store on %s', (engine) => {
+  let store: SqlFleetStore;
 
   beforeEach(async () => {
-    dir = await tempDir();
-    path = join(dir.path, 'nested', 'fleet.db');
-    store = openSqliteStore(path);
+    ({ store } = await openTestStore(engine));
     await store.upsertUnits(UNITS);
-  });
-  afterEach(async () => {
-    await store.close();
-    await dir.remove();
   });
 
   it('stores records and shows the latest battery values per unit', async () => {
@@ -80,44 +68,5 @@ describe('SqliteFleetStore', () => {
     await store.upsertUnits([{ id: 'tri-01', name: 'Un bis' }]);
     expect(await store.listUnits()).toHaveLength(1);
     expect((await store.getUnit('tri-01'))?.name).toBe('Un bis');
-  });
-
-  it('runs in WAL mode with synchronous=NORMAL', async () => {
-    const db = new Database(path, { readonly: true });
-    try {
-      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    } finally {
-      db.close();
-    }
-    expect(store.pragma('journal_mode')).toBe('wal');
-    expect(store.pragma('synchronous')).toBe(1); // NORMAL; it is per connection, so ask the store's own
-  });
-
-  it('migrates once: reopening keeps data and does not re-run migrations', async () => {
-    await store.insertRecords('tri-01', BOOT, telemetry(BOOT, [1]).records, 1);
-    await store.close();
-    store = openSqliteStore(path);
-    expect(await store.countRecords()).toBe(1);
-    const db = new Database(path, { readonly: true });
-    try {
-      const rows = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all();
-      expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
-    } finally {
-      db.close();
-    }
-  });
-
-  it('refuses a database from a newer dashboard and a path it cannot open', async () => {
-    await store.close();
-    const db = new Database(path);
-    db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 0)").run();
-    db.close();
-    expect(() => openSqliteStore(path)).toThrow(expect.objectContaining({ code: DashboardErrorCode.STORE_SCHEMA }));
-    const blocker = join(dir.path, 'a-file');
-    await writeFile(blocker, '');
-    expect(() => openSqliteStore(join(blocker, 'fleet.db'))).toThrow(
-      expect.objectContaining({ code: DashboardErrorCode.STORE_OPEN }),
-    );
-    store = openSqliteStore(join(dir.path, 'fresh.db'));
   });
 });

@@ -1,10 +1,9 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { telemetry, tempDir } from '../../test/helpers.js';
-import { RIDE_BATTERY, RIDE_FINAL_STATE, RIDE_T0, rideBatch } from '../../test/records-v2.js';
-import { MIGRATIONS } from './migrations.js';
-import { openSqliteStore, type SqliteFleetStore } from './sqlite.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SqlValue } from '../src/store/sql/types.js';
+import type { SqlFleetStore } from '../src/store/sql-store.js';
+import { telemetry } from './helpers.js';
+import { RIDE_BATTERY, RIDE_FINAL_STATE, RIDE_T0, rideBatch } from './records-v2.js';
+import { ENGINES, openTestStore } from './support/engines.js';
 
 const UNIT = 'tri-01';
 const BOOT = 'boot-v2-0001';
@@ -16,23 +15,15 @@ interface BatteryRow {
   current: number;
 }
 
-describe('SqliteFleetStore with payload-v2 records', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let path: string;
-  let store: SqliteFleetStore;
+describe.each(ENGINES)('the fleet store with payload-v2 records on %s', (engine) => {
+  let store: SqlFleetStore;
 
-  /** Reads the file from outside the store, as the e2e tests and a backup tool do. */
-  function query<T>(sql: string, ...params: unknown[]): T[] {
-    const db = new Database(path, { readonly: true });
-    try {
-      return db.prepare(sql).all(...params) as T[];
-    } finally {
-      db.close();
-    }
+  function query<T>(sql: string, ...params: SqlValue[]): Promise<T[]> {
+    return store.db.all<T>(sql, params);
   }
   const batteryRows = (bootId = BOOT) =>
     query<BatteryRow>(
-      'SELECT seq, soc, voltage, current FROM battery_records WHERE unit_id = ? AND boot_id = ? ORDER BY seq',
+      'SELECT seq, soc, voltage, current FROM battery_records WHERE unit_id = $1 AND boot_id = $2 ORDER BY seq',
       UNIT,
       bootId,
     );
@@ -40,17 +31,11 @@ describe('SqliteFleetStore with payload-v2 records', () => {
     store.insertRecordsV2(UNIT, bootId, rideBatch(bootId, seqs, historical).records, receivedAt);
 
   beforeEach(async () => {
-    dir = await tempDir();
-    path = join(dir.path, 'fleet.db');
-    store = openSqliteStore(path);
+    ({ store } = await openTestStore(engine));
     await store.upsertUnits([
       { id: UNIT, name: 'Un' },
       { id: 'tri-02', name: 'Deux' },
     ]);
-  });
-  afterEach(async () => {
-    await store.close();
-    await dir.remove();
   });
 
   it('stores records in order, folds them, and rebuilds the battery rows and summary', async () => {
@@ -63,8 +48,8 @@ describe('SqliteFleetStore with payload-v2 records', () => {
       receivedAt: 77,
       state: RIDE_FINAL_STATE,
     });
-    expect(batteryRows()).toEqual(RIDE_BATTERY);
-    const versions = query<{ v: number }>('SELECT DISTINCT payload_version AS v FROM battery_records');
+    expect(await batteryRows()).toEqual(RIDE_BATTERY);
+    const versions = await query<{ v: number }>('SELECT DISTINCT payload_version AS v FROM battery_records');
     expect(versions).toEqual([{ v: 2 }]);
     expect((await store.getUnit(UNIT))?.battery).toEqual({
       ts: RIDE_T0 + 60_000,
@@ -91,11 +76,11 @@ describe('SqliteFleetStore with payload-v2 records', () => {
     await insert([0, 1, 2]);
     await insert([4]);
     // Without seq 3 (soc 79), row 4 and the summary still show soc 80.
-    expect(batteryRows().at(-1)).toEqual({ seq: 4, soc: 80, voltage: 51.8, current: -12 });
+    expect((await batteryRows()).at(-1)).toEqual({ seq: 4, soc: 80, voltage: 51.8, current: -12 });
     expect((await store.getUnit(UNIT))?.battery?.socPct).toBe(80);
 
     expect(await insert([3])).toEqual({ inserted: 1, duplicates: 0, rebuilt: true });
-    expect(batteryRows()).toEqual(RIDE_BATTERY.filter((r) => r.seq <= 4));
+    expect(await batteryRows()).toEqual(RIDE_BATTERY.filter((r) => r.seq <= 4));
     // The summary stays on seq 4 (a live late record does not roll it back) and now has seq 3's soc.
     expect((await store.getUnit(UNIT))?.battery).toEqual({
       ts: RIDE_T0 + 40_000,
@@ -105,12 +90,12 @@ describe('SqliteFleetStore with payload-v2 records', () => {
     });
     await insert([5, 6]);
     expect(await store.getUnitState(UNIT)).toMatchObject({ lastSeq: 6, state: RIDE_FINAL_STATE });
-    expect(batteryRows()).toEqual(RIDE_BATTERY);
+    expect(await batteryRows()).toEqual(RIDE_BATTERY);
   });
 
   it('writes no battery row until the boot has sent battery in full, then every one it owes', async () => {
     await insert([1, 2]);
-    expect(batteryRows()).toEqual([]);
+    expect(await batteryRows()).toEqual([]);
     expect((await store.getUnit(UNIT))?.battery).toBeNull();
     expect((await store.getUnitState(UNIT))?.state.battery).toEqual({
       values: { voltageV: 51.8, currentA: -9.5 },
@@ -118,7 +103,7 @@ describe('SqliteFleetStore with payload-v2 records', () => {
       updatedAt: RIDE_T0 + 10_000,
     });
     expect((await insert([0])).rebuilt).toBe(true);
-    expect(batteryRows()).toEqual(RIDE_BATTERY.filter((r) => r.seq <= 2));
+    expect(await batteryRows()).toEqual(RIDE_BATTERY.filter((r) => r.seq <= 2));
     expect((await store.getUnit(UNIT))?.battery).toMatchObject({ socPct: 80, voltageV: 51.8, currentA: -9.5 });
   });
 
@@ -129,8 +114,8 @@ describe('SqliteFleetStore with payload-v2 records', () => {
     for (const [n, order] of orders.entries()) {
       const bootId = `boot-order-${String(n).padStart(2, '0')}`;
       for (const i of order) await insert(batches[i] ?? [], bootId);
-      expect({ order, rows: batteryRows(bootId) }).toEqual({ order, rows: RIDE_BATTERY });
-      const held = query<{ state: string }>('SELECT state FROM boot_states WHERE boot_id = ?', bootId)[0];
+      expect({ order, rows: await batteryRows(bootId) }).toEqual({ order, rows: RIDE_BATTERY });
+      const held = (await query<{ state: string }>('SELECT state FROM boot_states WHERE boot_id = $1', bootId))[0];
       expect({ order, state: JSON.parse(held?.state ?? 'null') }).toEqual({ order, state: RIDE_FINAL_STATE });
     }
     expect(await store.countRecords()).toBe(24 * 7);
@@ -139,7 +124,7 @@ describe('SqliteFleetStore with payload-v2 records', () => {
   it('stores the historical flag on the record and on its battery row', async () => {
     await insert([0, 1], BOOT, 1, true);
     await insert([2, 3]);
-    const records = query<{ seq: number; historical: number }>(
+    const records = await query<{ seq: number; historical: number }>(
       'SELECT seq, historical FROM telemetry_records ORDER BY seq',
     );
     expect(records).toEqual([
@@ -148,13 +133,15 @@ describe('SqliteFleetStore with payload-v2 records', () => {
       { seq: 2, historical: 0 },
       { seq: 3, historical: 0 },
     ]);
-    const rows = query<{ seq: number; historical: number }>('SELECT seq, historical FROM battery_records ORDER BY seq');
+    const rows = await query<{ seq: number; historical: number }>(
+      'SELECT seq, historical FROM battery_records ORDER BY seq',
+    );
     expect(rows).toEqual([
       { seq: 0, historical: 1 },
       { seq: 1, historical: 1 },
       { seq: 3, historical: 0 },
     ]);
-    const body = query<{ body: string }>('SELECT body FROM telemetry_records WHERE seq = 2')[0]?.body;
+    const body = (await query<{ body: string }>('SELECT body FROM telemetry_records WHERE seq = 2'))[0]?.body;
     expect(JSON.parse(body ?? 'null')).toEqual({ system: { cpuTempC: 53 } });
   });
 
@@ -177,41 +164,6 @@ describe('SqliteFleetStore with payload-v2 records', () => {
     await store.insertRecords('tri-02', 'boot-v1-0002', telemetry('boot-v1-0002', [1]).records, 1);
     expect(await store.countRecords(UNIT)).toBe(6);
     expect(await store.countRecords()).toBe(7);
-  });
-
-  it('migrates a version-1 database: its rows stay v1 records and keep their summary', async () => {
-    await store.close();
-    const oldPath = join(dir.path, 'old.db');
-    const db = new Database(oldPath);
-    db.exec(
-      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT',
-    );
-    const first = MIGRATIONS[0];
-    if (!first) throw new Error('no migration 1');
-    db.exec(first.sql);
-    db.prepare('INSERT INTO schema_migrations VALUES (1, ?, 0)').run(first.name);
-    db.prepare(
-      "INSERT INTO units (id, name, battery_boot_id, battery_ts, soc, voltage, current) VALUES (?, 'Un', ?, 5, 60, 50, -1)",
-    ).run(UNIT, BOOT);
-    db.prepare("INSERT INTO battery_records VALUES (?, ?, 1, 5, 5, 0, 'connected', 60, 50, -1, '{}')").run(UNIT, BOOT);
-    db.close();
-
-    store = openSqliteStore(oldPath);
-    expect(await store.countRecords(UNIT)).toBe(1);
-    expect((await store.getUnit(UNIT))?.battery).toEqual({ ts: 5, socPct: 60, voltageV: 50, currentA: -1 });
-    // A summary from before migration 2 has no seq: a historical record of its boot moves it only by clock.
-    await store.insertRecords(
-      UNIT,
-      BOOT,
-      telemetry(BOOT, [0], 90, true).records.map((r) => ({ ...r, ts: 4 })),
-      6,
-    );
-    expect((await store.getUnit(UNIT))?.battery?.socPct).toBe(60);
-    path = oldPath;
-    expect(query<{ v: number }>('SELECT payload_version AS v FROM battery_records ORDER BY seq')).toEqual([
-      { v: 1 },
-      { v: 1 },
-    ]);
   });
 });
 
