@@ -21,6 +21,9 @@ packages=(
   hostapd
   # browser tests: Playwright drives Debian's Chromium (never a downloaded browser)
   chromium fonts-dejavu-core
+  # the dashboard's scale path: tests start throw-away PostgreSQL servers from these binaries (as the
+  # postgres account when root, through setpriv from util-linux), never the distribution's cluster
+  postgresql
 )
 
 missing=()
