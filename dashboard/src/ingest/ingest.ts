@@ -1,16 +1,22 @@
 import {
   type BatchViolation,
+  type BirthPayload,
   decodeBatch,
+  type EventPayload,
   FLEET_FILTERS,
+  parseBirth,
+  parseEvent,
   parseState,
   parseUnitTopic,
   type TelemetryBatch,
+  type TelemetryRecordV2,
 } from '@triporteur/edge/contract';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { DashboardError, DashboardErrorCode } from '../errors.js';
 import type { FleetStore } from '../store/types.js';
 import { brokerConnectError } from './errors.js';
+import { storeWithRetry } from './retry.js';
 import { WarnThrottle } from './throttle.js';
 
 export interface IngestOptions {
@@ -26,6 +32,14 @@ export interface IngestOptions {
   connectTimeoutMs?: number;
   /** CA bundle (PEM) for mqtts:// brokers signed by a private CA. */
   ca?: Uint8Array;
+  /**
+   * Subscribe through `$share/<group>/…`: dashboard processes with the same group split the fleet's
+   * messages between them, each message going to one (Mosquitto; the scale path).
+   */
+  shareGroup?: string;
+  /** First delay before retrying a store write that failed for a passing reason (backpressure). */
+  retryMs?: number;
+  retryMaxMs?: number;
 }
 
 /** Why a message was dropped; counted so an operator can see a misbehaving unit without reading logs. */
@@ -43,19 +57,39 @@ export interface IngestStats {
   bootsRebuilt: number;
   statesApplied: number;
   statesStale: number;
+  births: number;
+  eventsInserted: number;
+  eventsDuplicate: number;
+  /** Records filed under their arrival time because the unit's clock was not believable. */
+  recordsClockSuspect: number;
+  /** Store writes retried (the database was locked or away): the message waited, unacknowledged. */
+  storeRetries: number;
   dropped: Record<DropReason, number>;
 }
+
+/** What a stored message brought, for the fleet model and the alerts (fleet/, alerts/). */
+export type IngestNotice =
+  | { kind: 'state'; unitId: string; state: 'online' | 'offline'; bootId: string; receivedAt: number }
+  | { kind: 'birth'; unitId: string; birth: BirthPayload; receivedAt: number }
+  | { kind: 'event'; unitId: string; event: EventPayload; receivedAt: number }
+  | { kind: 'records'; unitId: string; bootId: string; records: readonly TelemetryRecordV2[]; receivedAt: number };
 
 export interface Ingest {
   readonly connected: boolean;
   stats(): IngestStats;
   /** Called with a unit id each time what the store holds for it may have changed. */
   onChange(listener: (unitId: string) => void): () => void;
+  /** Called once a message is stored, with what it brought (new v2 records only, not duplicates). */
+  onNotice(listener: (notice: IngestNotice) => void | Promise<void>): () => void;
   close(): Promise<void>;
 }
 
-/** Only the channels the contract gives a parser for; birth and events wait for their schemas. */
-const FILTERS = [FLEET_FILTERS.state, FLEET_FILTERS.telemetry];
+const CHANNEL_FILTERS = [FLEET_FILTERS.state, FLEET_FILTERS.birth, FLEET_FILTERS.events, FLEET_FILTERS.telemetry];
+
+/** The subscriptions, shared between dashboard processes of one group when `shareGroup` is set. */
+export function ingestFilters(shareGroup?: string): string[] {
+  return CHANNEL_FILTERS.map((filter) => (shareGroup ? `$share/${shareGroup}/${filter}` : filter));
+}
 
 /**
  * Subscribes to the fleet, validates every payload against the contract and writes what is valid.
@@ -65,7 +99,9 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
   const log = options.logger.child({ module: 'ingest' });
   const now = options.now ?? Date.now;
   const known = new Set(options.unitIds);
+  const FILTERS = ingestFilters(options.shareGroup);
   const listeners = new Set<(unitId: string) => void>();
+  const noticeListeners = new Set<(notice: IngestNotice) => void | Promise<void>>();
   const throttle = new WarnThrottle(log, now);
   const stats: IngestStats = {
     connected: false,
@@ -76,6 +112,11 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     bootsRebuilt: 0,
     statesApplied: 0,
     statesStale: 0,
+    births: 0,
+    eventsInserted: 0,
+    eventsDuplicate: 0,
+    recordsClockSuspect: 0,
+    storeRetries: 0,
     dropped: {
       'too-large': 0,
       'not-json': 0,
@@ -96,6 +137,28 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     throttle.warn(`${unitId ?? '?'}|${reason}`, { unitId, reason, detail }, 'dropped message');
   };
 
+  const notify = async (notice: IngestNotice) => {
+    for (const listener of noticeListeners) {
+      try {
+        await listener(notice);
+      } catch (err) {
+        log.error({ err, unitId: notice.unitId, kind: notice.kind }, 'notice listener failed');
+      }
+    }
+  };
+
+  // A write that fails for a passing reason (locked, database away) is retried until it succeeds, and
+  // the message is not acknowledged meanwhile: the broker holds the rest (backpressure), nothing is lost.
+  const write = <T>(what: string, unitId: string, task: () => Promise<T>) =>
+    storeWithRetry(task, {
+      baseMs: options.retryMs ?? 200,
+      maxMs: options.retryMaxMs ?? 10_000,
+      onRetry: (err, attempt, delayMs) => {
+        stats.storeRetries++;
+        throttle.warn(`${unitId}|store-retry`, { unitId, what, attempt, delayMs, err }, 'store unavailable: retrying');
+      },
+    });
+
   const changed = (unitId: string) => {
     for (const listener of listeners) {
       try {
@@ -108,17 +171,26 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
 
   async function storeBatch(unitId: string, batch: TelemetryBatch): Promise<void> {
     const { bootId } = batch;
+    const receivedAt = now();
     if (batch.v === 1) {
-      const outcome = await options.store.insertRecords(unitId, bootId, batch.records, now());
+      const records = batch.records;
+      const outcome = await write('insert records', unitId, () =>
+        options.store.insertRecords(unitId, bootId, records, receivedAt),
+      );
       stats.recordsInserted += outcome.inserted;
       stats.recordsDuplicate += outcome.duplicates;
       stats.recordsSkipped += outcome.skipped;
       log.debug({ unitId, bootId, v: 1, ...outcome }, 'telemetry batch');
       return;
     }
-    const outcome = await options.store.insertRecordsV2(unitId, bootId, batch.records, now());
+    const records = batch.records;
+    const outcome = await write('insert records', unitId, () =>
+      options.store.insertRecordsV2(unitId, bootId, records, receivedAt),
+    );
     stats.recordsInserted += outcome.inserted;
     stats.recordsDuplicate += outcome.duplicates;
+    stats.recordsClockSuspect += outcome.clockSuspect ?? 0;
+    if (outcome.inserted > 0) await notify({ kind: 'records', unitId, bootId, records, receivedAt });
     if (outcome.rebuilt) {
       stats.bootsRebuilt++;
       log.info({ unitId, bootId, records: batch.records.length }, 'late telemetry record: boot state folded again');
@@ -140,11 +212,48 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       }
       const result = parseState(payload);
       if (!result.ok) return drop(result.reason, unitId, result.detail);
-      const applied = await options.store.applyState(unitId, result.value, now());
+      const state = result.value;
+      const receivedAt = now();
+      const applied = await write('apply state', unitId, () => options.store.applyState(unitId, state, receivedAt));
       if (applied) stats.statesApplied++;
       else stats.statesStale++;
-      log.info({ unitId, state: result.value.state, bootId: result.value.bootId, applied }, 'unit state');
-      if (applied) changed(unitId);
+      log.info({ unitId, state: state.state, bootId: state.bootId, applied }, 'unit state');
+      if (applied) {
+        changed(unitId);
+        await notify({ kind: 'state', unitId, state: state.state, bootId: state.bootId, receivedAt });
+      }
+      return;
+    }
+    if (channel === 'birth') {
+      if (payload.length === 0) {
+        stats.dropped.empty++;
+        return;
+      }
+      const result = parseBirth(payload);
+      if (!result.ok) return drop(result.reason, unitId, result.detail);
+      const birth = result.value;
+      const receivedAt = now();
+      await write('store birth', unitId, () => options.store.applyBirth(unitId, birth, receivedAt));
+      stats.births++;
+      log.info({ unitId, bootId: birth.bootId, edge: birth.software.edge }, 'unit birth');
+      changed(unitId);
+      await notify({ kind: 'birth', unitId, birth, receivedAt });
+      return;
+    }
+    if (channel === 'events') {
+      const result = parseEvent(payload);
+      if (!result.ok) return drop(result.reason, unitId, result.detail);
+      const event = result.value;
+      const receivedAt = now();
+      const outcome = await write('insert events', unitId, () =>
+        options.store.insertEvents(unitId, [event], receivedAt),
+      );
+      stats.eventsInserted += outcome.inserted;
+      stats.eventsDuplicate += outcome.duplicates;
+      if (outcome.inserted > 0) {
+        changed(unitId);
+        await notify({ kind: 'event', unitId, event, receivedAt });
+      }
       return;
     }
     if (channel === 'telemetry') {
@@ -175,10 +284,12 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     handle(packet.topic, payload).then(
       () => done(),
       (err: unknown) => {
-        // Not acked: the broker redelivers it after a reconnect, when the store may be back.
+        // Only a write the database refuses outright gets here (retry.ts retries everything else, for
+        // as long as it takes). Redelivering it would refuse it again and stall the unit's stream behind
+        // it, so it is acknowledged and counted, with the reason in the log.
         stats.dropped['store-error']++;
-        log.error({ err, topic: packet.topic }, 'could not store message');
-        done(err as Error);
+        log.error({ err, topic: packet.topic, bytes: payload.length }, 'the store refused a message; dropped');
+        done();
       },
     );
   };
@@ -251,10 +362,15 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onNotice(listener) {
+      noticeListeners.add(listener);
+      return () => noticeListeners.delete(listener);
+    },
     close() {
       closing ??= client.endAsync().then(() => {
         stats.connected = false;
         listeners.clear();
+        noticeListeners.clear();
         log.info('ingest stopped');
       });
       return closing;

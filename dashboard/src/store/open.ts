@@ -17,6 +17,8 @@ export interface OpenStoreOptions {
   clock?: ClockPolicy;
   /** Default: every migration the dashboard has (schema.ts). */
   migrations?: readonly Migration[];
+  /** SQLite: how long a write waits for another connection's lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number;
 }
 
 /** A URL without its password, for messages and logs. */
@@ -30,12 +32,13 @@ function redacted(url: string): string {
   }
 }
 
-async function connect(location: StoreLocation): Promise<{ db: SqlDb; where: string }> {
+async function connect(location: StoreLocation, options: OpenStoreOptions): Promise<{ db: SqlDb; where: string }> {
   if (location.engine === 'sqlite') {
     const where = location.path;
     try {
       if (where !== ':memory:') mkdirSync(dirname(where), { recursive: true });
-      return { db: SqliteDb.open(where), where };
+      const busy = options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs };
+      return { db: SqliteDb.open(where, busy), where };
     } catch (err) {
       throw new DashboardError(
         DashboardErrorCode.STORE_OPEN,
@@ -59,7 +62,7 @@ async function connect(location: StoreLocation): Promise<{ db: SqlDb; where: str
  * same SqlFleetStore runs on both; what differs is only the connection and each migration's DDL.
  */
 export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<SqlFleetStore> {
-  const { db, where } = await connect(location);
+  const { db, where } = await connect(location, options);
   try {
     await migrate(db, options.migrations ?? ALL_MIGRATIONS, where);
   } catch (err) {
