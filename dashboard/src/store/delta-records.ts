@@ -6,7 +6,7 @@ import {
   type TelemetryRecordV2,
 } from '@triporteur/edge/contract';
 import type { BatteryReading, BatteryTable } from './battery.js';
-import { positionToStore } from './privacy.js';
+import { positionToStore, stateToStore } from './privacy.js';
 import type { Dialect, SqlExecutor } from './sql/types.js';
 import type { DeltaInsertResult, UnitState } from './types.js';
 
@@ -131,7 +131,7 @@ export class DeltaRecordTable {
 
     const held = await this.db.get<BootRow>(SQL.boot, [unitId, bootId]);
     const rebuilt = held !== undefined && first.seq < held.last_seq;
-    const state = rebuilt
+    const folded = rebuilt
       ? await this.refold(unitId, bootId, first.seq)
       : await this.foldOnto(
           unitId,
@@ -140,6 +140,7 @@ export class DeltaRecordTable {
           fresh,
           receivedAt,
         );
+    const state = stateToStore(folded);
     const lastSeq = Math.max(held?.last_seq ?? -1, last.seq);
     await this.db.run(SQL.saveBoot, [unitId, bootId, lastSeq, JSON.stringify(state), receivedAt]);
     return { inserted: fresh.length, duplicates, rebuilt };

@@ -1,4 +1,4 @@
-import type { TelemetryRecordV2 } from '@triporteur/edge/contract';
+import type { ReconstructedState, TelemetryRecordV2 } from '@triporteur/edge/contract';
 
 type PositionUpdate = NonNullable<TelemetryRecordV2['position']>;
 
@@ -16,4 +16,16 @@ export function positionToStore(position: PositionUpdate, auxPaused: boolean): P
   const kept: Record<string, unknown> = { ...position, paused: true };
   for (const field of WHERE_FIELDS) delete kept[field];
   return kept as PositionUpdate;
+}
+
+/**
+ * A boot's folded state as it may be kept: while paused, the fold holds no coordinates either (a delta
+ * never removes a field, so the last position from before the pause would otherwise stay "current").
+ */
+export function stateToStore(state: ReconstructedState): ReconstructedState {
+  const position = state.position;
+  if (position?.values.paused !== true) return state;
+  const values: Record<string, unknown> = { ...position.values };
+  for (const field of WHERE_FIELDS) delete values[field];
+  return { ...state, position: { ...position, values: values as typeof position.values } };
 }
