@@ -1,8 +1,13 @@
 import { Command, CommanderError } from 'commander';
+import { isAuthError } from './auth/errors.js';
 import { hashSecret } from './auth/secrets.js';
-import { loadDashboardConfig } from './config.js';
+import { isMosquittoError } from './broker/mosquitto-errors.js';
+import { registerAuthCommands } from './cli-auth.js';
+import { registerBrokerCommands } from './cli-broker.js';
+import { loadDashboardConfig, storeLocation } from './config.js';
 import { startDashboard } from './dashboard.js';
 import { DashboardErrorCode, isDashboardError } from './errors.js';
+import { openStore } from './store/open.js';
 
 export interface CliIo {
   readonly stdout: { write(chunk: string): unknown };
@@ -14,7 +19,7 @@ export interface CliIo {
 
 /** One line a person can act on; never a stack trace. */
 export function formatCliError(err: unknown): string {
-  if (isDashboardError(err)) return `error ${err.code}: ${err.message}`;
+  if (isDashboardError(err) || isAuthError(err) || isMosquittoError(err)) return `error ${err.code}: ${err.message}`;
   const message = err instanceof Error ? err.message : String(err);
   return `error ${DashboardErrorCode.INTERNAL}: ${message}`;
 }
@@ -52,6 +57,16 @@ export function buildCli(io: CliIo): Command {
       io.stdout.write(`${await hashSecret(secret)}\n`);
     });
 
+  registerBrokerCommands(program);
+  registerAuthCommands(program, {
+    io,
+    // The users live in the fleet store: open it as `serve` would, schema brought up to date.
+    openDb: async (configPath) => {
+      const config = await loadDashboardConfig(configPath);
+      const store = await openStore(storeLocation(config.store));
+      return { db: store.db, close: () => store.close() };
+    },
+  });
   return program;
 }
 

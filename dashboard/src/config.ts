@@ -23,7 +23,14 @@ const SecretHash = Type.String({
 });
 
 export const HttpConfigSchema = Type.Object(
-  { host: Host('127.0.0.1'), port: Port(8080) },
+  {
+    host: Host('127.0.0.1'),
+    port: Port(8080),
+    cookieSecure: Type.Boolean({
+      default: true,
+      description: 'Secure session cookies (behind HTTPS). false only for http://127.0.0.1 on the same machine',
+    }),
+  },
   { additionalProperties: false, default: {} },
 );
 

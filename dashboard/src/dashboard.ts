@@ -101,11 +101,16 @@ export async function startDashboard(
       logger,
       ...(options.now ? { now: options.now } : {}),
       ...(ca ? { ca } : {}),
+      ...(config.broker.mode === 'external' && config.ingest?.shareGroup
+        ? { shareGroup: config.ingest.shareGroup }
+        : {}),
     });
     stops.push(() => ingest.close());
 
     const app = await buildHttpServer({
       store,
+      db: store.db,
+      cookieSecure: config.http.cookieSecure,
       changes: ingest,
       health: () => ({ ok: ingest.connected, ingest: ingest.stats() }),
       logger,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../src/auth/roles.js';
 import { buildHttpServer, type HttpServer } from '../src/http/server.js';
 import { openSqliteStore } from '../src/store/open.js';
 import type { SqlFleetStore } from '../src/store/sql-store.js';
@@ -23,11 +24,24 @@ function changeSource() {
   };
 }
 
+/** Creates a user and logs in through the real route; returns the session cookie to send back. */
+async function loginAs(server: HttpServer, username: string, role: Role): Promise<string> {
+  const password = `mot-de-passe-de-${username}`;
+  await server.auth.users.createUser({ username, password, role });
+  const res = await server.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  const set = res.headers['set-cookie'];
+  return String(Array.isArray(set) ? set[0] : set).split(';')[0] ?? '';
+}
+
 describe('http server (inject)', () => {
   const { logger } = captureLogger();
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let store: SqlFleetStore;
   let app: HttpServer;
+  /** A coordinator's session: the fleet routes need one. */
+  let cookie: string;
+  const get = (url: string) => app.inject({ url, headers: { cookie } });
 
   beforeAll(async () => {
     dir = await tempDir();
@@ -41,8 +55,16 @@ describe('http server (inject)', () => {
     // Replayed records of another boot: they fill /state but leave the battery summary on the live record.
     const ride = rideBatch('boot-http-v2-01', [0, 1, 2, 3, 4, 5, 6], true);
     await store.insertRecordsV2('tri-01', ride.bootId, ride.records, 1_700_000_000_000);
-    app = await buildHttpServer({ store, changes: changeSource(), health: () => ({ ok: true }), logger });
+    app = await buildHttpServer({
+      store,
+      db: store.db,
+      cookieSecure: false,
+      changes: changeSource(),
+      health: () => ({ ok: true }),
+      logger,
+    });
     await app.ready();
+    cookie = await loginAs(app, 'coordination', 'coordinator');
   });
   afterAll(async () => {
     await app.close();
@@ -51,7 +73,7 @@ describe('http server (inject)', () => {
   });
 
   it('GET /api/units returns every unit with its latest values', async () => {
-    const res = await app.inject('/api/units');
+    const res = await get('/api/units');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const body = res.json() as { units: unknown[] };
@@ -75,7 +97,7 @@ describe('http server (inject)', () => {
   });
 
   it('GET /api/units/:id/state returns the folded state, every field of it', async () => {
-    const res = await app.inject('/api/units/tri-01/state');
+    const res = await get('/api/units/tri-01/state');
     expect(res.statusCode).toBe(200);
     // The response schema decides what is serialised: nested values (fets, q, arrays) must all survive it.
     expect(res.json()).toEqual({
@@ -85,16 +107,16 @@ describe('http server (inject)', () => {
       receivedAt: 1_700_000_000_000,
       state: RIDE_FINAL_STATE,
     });
-    const none = await app.inject('/api/units/tri-02/state');
+    const none = await get('/api/units/tri-02/state');
     expect(none.statusCode).toBe(200);
     expect(none.json()).toEqual({ unitId: 'tri-02', bootId: null, lastSeq: null, receivedAt: null, state: null });
-    const unknown = await app.inject('/api/units/tri-99/state');
+    const unknown = await get('/api/units/tri-99/state');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toEqual({ error: 'unknown_unit', message: 'no unit "tri-99"' });
   });
 
   it('GET / serves the French page with rows, strict CSP and no inline script', async () => {
-    const res = await app.inject('/');
+    const res = await get('/');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     const csp = String(res.headers['content-security-policy']);
@@ -150,19 +172,63 @@ describe('http server (inject)', () => {
     const broken = await openSqliteStore(join(dir.path, 'broken.db'), { clock: UNIT_CLOCKS_TRUSTED });
     const brokenApp = await buildHttpServer({
       store: broken,
+      db: broken.db,
+      cookieSecure: false,
       changes: changeSource(),
       health: () => ({ ok: false }),
       logger,
     });
+    const brokenCookie = await loginAs(brokenApp, 'technique', 'technician');
     await broken.close(); // every query now throws inside better-sqlite3
     try {
-      const res = await brokenApp.inject('/api/units');
+      const res = await brokenApp.inject({ url: '/api/units', headers: { cookie: brokenCookie } });
       expect(res.statusCode).toBe(500);
       expect(res.json()).toEqual({ error: 'internal_error', message: 'internal server error' });
       expect(res.body).not.toMatch(/sqlite|at .*\.ts/i);
       expect((await brokenApp.inject('/healthz')).statusCode).toBe(503);
     } finally {
       await brokenApp.close();
+    }
+  });
+});
+
+describe('http server: who may see the fleet', () => {
+  const { logger } = captureLogger();
+
+  it('sends a browser without a session to the login page, gives the API a coded 401, and keeps the viewer off live data', async () => {
+    const dir = await tempDir();
+    const store = await openSqliteStore(join(dir.path, 'fleet.db'));
+    const app = await buildHttpServer({
+      store,
+      db: store.db,
+      cookieSecure: false,
+      changes: changeSource(),
+      health: () => ({ ok: true }),
+      logger,
+    });
+    try {
+      const page = await app.inject('/');
+      expect(page.statusCode).toBe(303);
+      expect(page.headers.location).toBe('/login.html');
+      const login = await app.inject('/login.html');
+      expect(login.statusCode).toBe(200);
+      expect(login.body).toContain('<html lang="fr">');
+      expect(login.body).toContain('Se connecter');
+      for (const url of ['/api/units', '/api/units/tri-01/state', '/api/live']) {
+        const res = await app.inject(url);
+        expect(res.statusCode).toBe(401);
+        expect(res.json()).toMatchObject({ code: 'DSH_AUTH_UNAUTHENTICATED' });
+      }
+      const viewer = await loginAs(app, 'financeur', 'viewer');
+      const denied = await app.inject({ url: '/api/units', headers: { cookie: viewer } });
+      expect(denied.statusCode).toBe(403);
+      const viewerPage = await app.inject({ url: '/', headers: { cookie: viewer } });
+      expect(viewerPage.statusCode).toBe(403);
+      expect(viewerPage.body).toContain('rapports agrégés seulement');
+    } finally {
+      await app.close();
+      await store.close();
+      await dir.remove();
     }
   });
 });

@@ -147,7 +147,7 @@ describe('ingest of birth, events and untrusted clocks, with the real clock and 
         await a.publishAsync(unitTopic(A.id, 'telemetry'), garbage[i % garbage.length] ?? Buffer.alloc(0), { qos: 1 });
       }
       // Another unit's prefix: the broker's ACL refuses it and drops the offender's connection.
-      const closed = new Promise((resolve) => a.once('close', resolve));
+      const closed = new Promise<void>((resolve) => a.once('close', () => resolve()));
       a.publish(unitTopic(B.id, 'telemetry'), Buffer.from(encodeBatch(rideBatch('boot-forged-0001', [0]))), { qos: 0 });
       await closed;
     })();

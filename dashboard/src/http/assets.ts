@@ -29,6 +29,8 @@ export interface WebAssets {
 
 const TYPES: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
+  'login.html': 'text/html; charset=utf-8',
+  'login.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 

@@ -1,6 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
+import { authPlugin } from '../auth/plugin.js';
+import { can, Permission } from '../auth/roles.js';
+import { AuthErrorSchema } from '../auth/routes.js';
+import type { SqlDb } from '../store/sql/types.js';
 import { type FleetStore, UnitSummarySchema } from '../store/types.js';
 import { loadWebAssets, type WebAssets } from './assets.js';
 import { type ChangeSource, LiveHub } from './live.js';
@@ -19,6 +23,12 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Defaults to the package's own `web/` folder. */
   assets?: WebAssets;
+  /** Where the users and sessions live: the fleet store's database. */
+  db: SqlDb;
+  /** Secure session cookies; off only for http://127.0.0.1 on the same machine (auth/plugin.ts). */
+  cookieSecure: boolean;
+  sessionTtlMs?: number;
+  now?: () => number;
 }
 
 /** Same-origin everything, no inline script or style: the page's JS and CSS are separate files. */
@@ -40,10 +50,15 @@ export async function buildHttpServer(options: HttpServerOptions) {
   const app = Fastify({ loggerInstance: log, bodyLimit: 64 * 1024 });
   const hub = new LiveHub(options.store, options.changes, log);
 
-  app.addHook('onSend', async (_request, reply, payload) => {
-    reply.headers(SECURITY_HEADERS);
-    return payload;
+  // Helmet (in the auth plugin) sends the CSP and the other security headers on every answer.
+  await app.register(authPlugin, {
+    db: options.db,
+    cookieSecure: options.cookieSecure,
+    ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
+    ...(options.now ? { now: options.now } : {}),
   });
+  const fleetView = app.requirePermission(Permission.FLEET_VIEW);
+  const denied = { 401: AuthErrorSchema, 403: AuthErrorSchema };
   // Streams never end on their own; close them first so app.close() does not wait on them.
   app.addHook('preClose', async () => hub.close());
 
@@ -59,7 +74,15 @@ export async function buildHttpServer(options: HttpServerOptions) {
     return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
   });
 
-  app.get('/', async (_request, reply) => {
+  app.get('/', async (request, reply) => {
+    // A page, not an API: without a session the browser goes to the login page.
+    if (!request.user) return reply.redirect('/login.html', 303);
+    if (!can(request.user.role, Permission.FLEET_VIEW)) {
+      return reply
+        .code(403)
+        .type('text/plain; charset=utf-8')
+        .send('Votre rôle donne accès aux rapports agrégés seulement, pas à la carte de la flotte en direct.');
+    }
     const units = await options.store.listUnits();
     return reply
       .type('text/html; charset=utf-8')
@@ -75,16 +98,20 @@ export async function buildHttpServer(options: HttpServerOptions) {
 
   app.get(
     '/api/units',
-    { schema: { response: { 200: Type.Object({ units: Type.Array(UnitSummarySchema) }) } } },
+    {
+      preHandler: fleetView,
+      schema: { response: { 200: Type.Object({ units: Type.Array(UnitSummarySchema) }), ...denied } },
+    },
     async () => ({ units: await options.store.listUnits() }),
   );
 
   app.get(
     '/api/units/:id/state',
     {
+      preHandler: fleetView,
       schema: {
         params: Type.Object({ id: Type.String() }),
-        response: { 200: UnitStateResponseSchema, 404: ErrorBody },
+        response: { 200: UnitStateResponseSchema, 404: ErrorBody, ...denied },
       },
     },
     async (request, reply) => {
@@ -103,20 +130,24 @@ export async function buildHttpServer(options: HttpServerOptions) {
     },
   );
 
-  app.get('/api/live', { schema: { response: { 503: ErrorBody } } }, async (request, reply) => {
-    if (hub.full) return reply.code(503).send({ error: 'too_many_clients', message: 'too many live connections' });
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no', // tell nginx not to buffer the stream
-    });
-    request.log.debug('live client connected');
-    await hub.attach(res);
-  });
+  app.get(
+    '/api/live',
+    { preHandler: fleetView, schema: { response: { 503: ErrorBody, ...denied } } },
+    async (request, reply) => {
+      if (hub.full) return reply.code(503).send({ error: 'too_many_clients', message: 'too many live connections' });
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no', // tell nginx not to buffer the stream
+      });
+      request.log.debug('live client connected');
+      await hub.attach(res);
+    },
+  );
 
   app.get('/healthz', async (_request, reply) => {
     const report = options.health();
