@@ -4,7 +4,7 @@ import { startSimulatedTricycle } from '@triporteur/edge';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, launchChromium } from './support/browser.js';
-import { makeUnits, quietLogger, startTestDashboard, until } from './support/fleet.js';
+import { addCoordinator, makeUnits, quietLogger, startTestDashboard, until } from './support/fleet.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -41,13 +41,24 @@ describe('fleet page in Chromium', () => {
       'first battery records',
     );
 
+    const account = await addCoordinator(dashboard);
     const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     cleanups.push(() => page.close());
+    // Without a session the fleet page sends the browser to the login page, in French.
+    await page.goto(`${dashboard.httpUrl}/`);
+    expect(new URL(page.url()).pathname).toBe('/login.html');
+    await page.getByLabel('Identifiant').fill(account.username);
+    await page.getByLabel('Mot de passe').fill('pas le bon mot de passe');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'fleet-login-refused.png'), fullPage: true });
+    await page.getByLabel('Mot de passe').fill(account.password);
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => {
       if (frame === page.mainFrame()) navigations.push(frame.url());
     });
-    await page.goto(`${dashboard.httpUrl}/`);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.waitForURL(`${dashboard.httpUrl}/`);
     await expect(page.title()).resolves.toBe('Triporteurs — flotte');
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
 

@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const configFor = (port: number) =>
     validateDashboardConfig({
       configVersion: 1,
-      http: { host: '127.0.0.1', port },
+      // Loopback only, so plain-HTTP session cookies are allowed.
+      http: { host: '127.0.0.1', port, cookieSecure: false },
       broker: { mode: 'embedded', host: '127.0.0.1', port: 0 },
       store: { path: join(dataDir, 'fleet.db') },
       units: UNITS.map((u) => ({ id: u.id, name: u.name, secretHash: hashes.get(u.id) })),
@@ -51,6 +52,14 @@ async function main(): Promise<void> {
   } catch (err) {
     if (!(isDashboardError(err) && err.code === 'DSH_PORT_IN_USE' && process.env.PORT === undefined)) throw err;
     dashboard = await startDashboard(configFor(0), { logger });
+  }
+
+  // A coordinator account with a fresh password each run (the demo's database outlives a run).
+  const login = { username: 'coordination', password: randomBytes(12).toString('base64url') };
+  if (await dashboard.users.findByUsername(login.username)) {
+    await dashboard.users.setPassword(login.username, login.password);
+  } else {
+    await dashboard.users.createUser({ ...login, role: 'coordinator', displayName: 'Coordination (démo)' });
   }
 
   const tricycles: SimulatedTricycle[] = [];
@@ -74,6 +83,7 @@ async function main(): Promise<void> {
       '',
       'Triporteur connecté — démo',
       `  Tableau de bord : ${dashboard.httpUrl}/`,
+      `  Connexion : identifiant « ${login.username} », mot de passe « ${login.password} »`,
       `  Broker MQTT (aedes intégré) : ${dashboard.mqttUrl}`,
       ...tricycles.map((t) => {
         const { bms, gps } = t.devices.config;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { UserStore } from './auth/users.js';
 import { startEmbeddedBroker } from './broker/embedded.js';
 import { type DashboardConfig, DEFAULT_INGEST_USERNAME, storeLocation } from './config.js';
 import { DashboardError, DashboardErrorCode, listenError } from './errors.js';
@@ -8,7 +9,7 @@ import { type Ingest, startIngest } from './ingest/ingest.js';
 import { createLogger } from './logger.js';
 import { serverUrl } from './net.js';
 import { openStore } from './store/open.js';
-import type { FleetStore } from './store/types.js';
+import type { SqlFleetStore } from './store/sql-store.js';
 
 export interface DashboardOptions {
   logger?: Logger;
@@ -21,8 +22,10 @@ export interface RunningDashboard {
   readonly httpUrl: string;
   /** Where units connect: the embedded broker's address, or the external broker's URL without credentials. */
   readonly mqttUrl: string;
-  readonly store: FleetStore;
+  readonly store: SqlFleetStore;
   readonly ingest: Ingest;
+  /** The dashboard's user accounts (the same database as the fleet). */
+  readonly users: UserStore;
   close(): Promise<void>;
 }
 
@@ -132,6 +135,7 @@ export async function startDashboard(
       mqttUrl,
       store,
       ingest,
+      users: new UserStore(store.db),
       close() {
         closing ??= stopAll().then(() => log.info('dashboard stopped'));
         return closing;

@@ -1,4 +1,6 @@
+export { ROLES, type Role } from './auth/roles.js';
 export { hashSecret, verifySecret } from './auth/secrets.js';
+export { UserStore } from './auth/users.js';
 export type { EmbeddedBroker, EmbeddedBrokerOptions } from './broker/embedded.js';
 export { startEmbeddedBroker } from './broker/embedded.js';
 export { buildCli, formatCliError, runCli } from './cli.js';

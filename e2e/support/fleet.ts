@@ -26,7 +26,8 @@ export async function startTestDashboard(
   const dbPath = join(dir, 'fleet.db');
   const config = validateDashboardConfig({
     configVersion: 1,
-    http: { host: '127.0.0.1', port: 0 },
+    // Loopback only, so plain-HTTP session cookies are allowed (auth/plugin.ts refuses other hosts).
+    http: { host: '127.0.0.1', port: 0, cookieSecure: false },
     broker: external ? { mode: 'external', ...external } : { mode: 'embedded', host: '127.0.0.1', port: 0 },
     store: { path: dbPath },
     units: await Promise.all(
@@ -35,6 +36,13 @@ export async function startTestDashboard(
   });
   const dashboard = await startDashboard(config, { logger: quietLogger });
   return Object.assign(dashboard, { dbPath });
+}
+
+/** A coordinator account on the dashboard, for a browser to log in with. */
+export async function addCoordinator(dashboard: RunningDashboard): Promise<{ username: string; password: string }> {
+  const account = { username: 'coordination', password: randomBytes(12).toString('base64url') };
+  await dashboard.users.createUser({ ...account, role: 'coordinator' });
+  return account;
 }
 
 export async function until(
