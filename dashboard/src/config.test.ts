@@ -26,7 +26,7 @@ function failure(input: unknown): DashboardError {
 describe('validateDashboardConfig', () => {
   it('fills the defaults and freezes the result', () => {
     const config = validateDashboardConfig(minimal());
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8080, cookieSecure: true });
     expect(config.broker).toEqual({ mode: 'embedded', host: '127.0.0.1', port: 1883 });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.units[0])).toBe(true);

@@ -3,8 +3,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { UNIT_ID_PATTERN } from '@triporteur/edge/contract';
+import { AlertsConfigSchema, alertsConfigProblems } from './alerts/config.js';
 import { SECRET_HASH_PATTERN } from './auth/secrets.js';
 import { DashboardError, DashboardErrorCode } from './errors.js';
+import { FleetConfigSchema } from './fleet/config.js';
 import type { StoreLocation } from './store/open.js';
 
 /**
@@ -95,6 +97,8 @@ export const DashboardConfigSchema = Type.Object(
     broker: Type.Union([EmbeddedBrokerSchema, ExternalBrokerSchema], { default: { mode: 'embedded' } }),
     store: StoreConfigSchema,
     retention: RetentionConfigSchema,
+    fleet: FleetConfigSchema,
+    alerts: AlertsConfigSchema,
     units: Type.Array(UnitConfigSchema, { maxItems: 10_000 }),
     // The dashboard's service account on the embedded broker, for other processes (a second ingest,
     // a technician tool). The in-process ingest logs in with a per-process secret instead.
@@ -108,6 +112,8 @@ export const DashboardConfigSchema = Type.Object(
            * group gets its share of the fleet's messages, each message going to one of them.
            */
           shareGroup: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' })),
+          /** This process's name among several on one broker: it ends the MQTT client ids (`…:ingest:<instance>`). */
+          instance: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' })),
         },
         { additionalProperties: false },
       ),
@@ -201,6 +207,8 @@ export function validateDashboardConfig(input: unknown): Readonly<DashboardConfi
   if (config.store.engine === 'postgres' && config.store.url === undefined) {
     throw invalid('store/url', 'the postgres engine needs a postgres:// URL');
   }
+  const problem = alertsConfigProblems(config.alerts)[0];
+  if (problem) throw invalid(`alerts/${problem.path}`, problem.message);
   const ingestUser = config.ingest?.username ?? DEFAULT_INGEST_USERNAME;
   if (seen.has(ingestUser)) {
     throw invalid('ingest/username', `"${ingestUser}" is also a unit id; broker accounts must be distinct`);
@@ -208,7 +216,7 @@ export function validateDashboardConfig(input: unknown): Readonly<DashboardConfi
   return deepFreeze(config);
 }
 
-/** Reads and validates a config file. A relative `store.path` is taken relative to the file. */
+/** Reads and validates a config file. A relative `store.path` or `fleet.zonesFile` is taken relative to the file. */
 export async function loadDashboardConfig(path: string): Promise<Readonly<DashboardConfig>> {
   let text: string;
   try {
@@ -233,6 +241,10 @@ export async function loadDashboardConfig(path: string): Promise<Readonly<Dashbo
   const store = (parsed as { store?: { path?: unknown } } | null)?.store;
   if (store && typeof store.path === 'string' && store.path !== '' && !isAbsolute(store.path)) {
     store.path = resolve(dirname(resolve(path)), store.path);
+  }
+  const fleet = (parsed as { fleet?: { zonesFile?: unknown } } | null)?.fleet;
+  if (fleet && typeof fleet.zonesFile === 'string' && fleet.zonesFile !== '' && !isAbsolute(fleet.zonesFile)) {
+    fleet.zonesFile = resolve(dirname(resolve(path)), fleet.zonesFile);
   }
   return validateDashboardConfig(parsed);
 }

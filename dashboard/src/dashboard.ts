@@ -1,14 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { AlertStore } from './alerts/alert-store.js';
+import { AlertEngine } from './alerts/alerts.js';
+import { Notifier } from './alerts/notify.js';
 import { UserStore } from './auth/users.js';
 import { startEmbeddedBroker } from './broker/embedded.js';
+import { openCommandConnection } from './commands/connect.js';
 import { type DashboardConfig, DEFAULT_INGEST_USERNAME, storeLocation } from './config.js';
 import { DashboardError, DashboardErrorCode, listenError } from './errors.js';
+import { FleetStore as DerivedStore } from './fleet/fleet-store.js';
+import { FleetTracker } from './fleet/fleet-tracker.js';
+import { PresenceTracker } from './fleet/presence.js';
+import { loadZones } from './fleet/zones.js';
 import { buildHttpServer } from './http/server.js';
 import { type Ingest, startIngest } from './ingest/ingest.js';
 import { createLogger } from './logger.js';
 import { serverUrl } from './net.js';
+import { FleetPipeline } from './pipeline/fleet-pipeline.js';
+import { startRetention } from './pipeline/retention-timer.js';
 import { openStore } from './store/open.js';
+import { ALL_RETENTION_TARGETS } from './store/schema.js';
 import type { SqlFleetStore } from './store/sql-store.js';
 
 export interface DashboardOptions {
@@ -96,9 +107,41 @@ export async function startDashboard(
       if (caFile !== undefined) ca = await readCa(caFile);
     }
 
+    // The fleet model and alerts hear every stored message, from the first retained state on.
+    const zones = config.fleet.zonesFile ? await loadZones(config.fleet.zonesFile) : [];
+    const tracker = new FleetTracker(config.fleet, zones);
+    const derived = new DerivedStore(store.db);
+    for (const unit of config.units) tracker.seedZones(unit.id, await derived.zonesInside(unit.id));
+    const names = new Map(config.units.map((u) => [u.id, u.name]));
+    const notifier = new Notifier(config.alerts.notify, { log: logger, unitName: (id) => names.get(id) });
+    stops.push(() => notifier.close());
+    const alerts = new AlertEngine({ store: new AlertStore(store.db), config: config.alerts, log: logger, notifier });
+    await alerts.start();
+    stops.push(() => alerts.idle());
+    const pipeline = new FleetPipeline({
+      presence: new PresenceTracker(config.fleet.offlineGraceS * 1000),
+      tracker,
+      derived,
+      alerts,
+      logger,
+    });
+    stops.push(() => pipeline.close());
+    const retention = startRetention({
+      db: store.db,
+      config: config.retention,
+      targets: ALL_RETENTION_TARGETS,
+      derived,
+      logger,
+    });
+    stops.push(() => retention.stop());
+
+    // Several dashboard processes on one broker each need their own client ids.
+    const instance = config.ingest?.instance ? `:${config.ingest.instance}` : '';
     const ingest = await startIngest({
       url: mqttUrl,
       ...login,
+      clientId: `${login.clientId}${instance}`,
+      onNotice: (notice) => pipeline.handle(notice),
       unitIds: config.units.map((u) => u.id),
       store,
       logger,
@@ -110,7 +153,25 @@ export async function startDashboard(
     });
     stops.push(() => ingest.close());
 
+    const commandLink = await openCommandConnection({
+      url: mqttUrl,
+      username: login.username,
+      password: login.password,
+      clientId: `${login.username}:commands${instance}`,
+      ...(ca ? { ca } : {}),
+      presence: async (id) => {
+        const unit = await store.getUnit(id);
+        if (!unit) return 'no-such-unit';
+        return unit.online ? 'online' : 'offline';
+      },
+      logger,
+    });
+    stops.push(() => commandLink.close());
+
     const app = await buildHttpServer({
+      commands: commandLink.commands,
+      alerts,
+      derived,
       store,
       db: store.db,
       cookieSecure: config.http.cookieSecure,

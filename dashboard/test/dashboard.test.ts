@@ -14,6 +14,22 @@ import { sseReader } from './sse.js';
 
 const [A] = UNITS;
 
+/** A coordinator's session on `dashboard`, through the real login route. */
+async function login(dashboard: RunningDashboard): Promise<string> {
+  const account = {
+    username: `coordination-${Math.random().toString(36).slice(2, 8)}`,
+    password: 'un mot de passe assez long',
+  };
+  await dashboard.users.createUser({ ...account, role: 'coordinator' });
+  const res = await fetch(`${dashboard.httpUrl}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  if (!res.ok) throw new Error(`login refused: ${res.status} ${await res.text()}`);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
+
 async function listenAnywhere(port = 0): Promise<Server> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -38,7 +54,7 @@ async function freePort(): Promise<number> {
 async function config(dir: string, patch: Partial<Record<keyof DashboardConfig, unknown>> = {}) {
   return validateDashboardConfig({
     configVersion: 1,
-    http: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0, cookieSecure: false },
     broker: { mode: 'embedded', host: '127.0.0.1', port: 0 },
     store: { path: join(dir, 'fleet.db') },
     units: await unitAccounts(),
@@ -63,7 +79,10 @@ describe('startDashboard', () => {
   it('pushes a live update over SSE when a unit’s record arrives', async () => {
     expect(dashboard.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const abort = new AbortController();
-    const res = await fetch(`${dashboard.httpUrl}/api/live`, { signal: abort.signal });
+    const res = await fetch(`${dashboard.httpUrl}/api/live`, {
+      signal: abort.signal,
+      headers: { cookie: await login(dashboard) },
+    });
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     const unit = await connectUnit(dashboard.mqttUrl, A.id, A.secret);
@@ -88,7 +107,8 @@ describe('startDashboard', () => {
 
   it('feeds the live page and /api/units/:id/state from a payload-v2 batch', async () => {
     const abort = new AbortController();
-    const res = await fetch(`${dashboard.httpUrl}/api/live`, { signal: abort.signal });
+    const cookie = await login(dashboard);
+    const res = await fetch(`${dashboard.httpUrl}/api/live`, { signal: abort.signal, headers: { cookie } });
     const unit = await connectUnit(dashboard.mqttUrl, A.id, A.secret);
     try {
       const live = sseReader(res);
@@ -97,7 +117,7 @@ describe('startDashboard', () => {
       await unit.publishAsync(unitTopic(A.id, 'telemetry'), Buffer.from(batch), { qos: 1 });
       const event = await live.until((e) => e.event === 'unit' && e.data.includes('"voltageV":51.5'));
       expect(JSON.parse(event.data)).toMatchObject({ id: A.id, battery: { socPct: 79, voltageV: 51.5, currentA: 0 } });
-      const state = await fetch(`${dashboard.httpUrl}/api/units/${A.id}/state`);
+      const state = await fetch(`${dashboard.httpUrl}/api/units/${A.id}/state`, { headers: { cookie } });
       expect(state.status).toBe(200);
       expect(await state.json()).toMatchObject({ unitId: A.id, bootId: 'boot-live-v2-01', state: RIDE_FINAL_STATE });
     } finally {

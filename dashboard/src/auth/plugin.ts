@@ -51,6 +51,11 @@ declare module 'fastify' {
 }
 
 const DEFAULT_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** The session cookie's name: the __Host- prefix (Secure, no Domain, Path=/) whenever cookies are Secure. */
+export function sessionCookieName(cookieSecure: boolean): string {
+  return cookieSecure ? '__Host-triporteur-session' : 'triporteur-session';
+}
 const DEFAULT_WINDOW_MS = 15 * 60 * 1000;
 
 /** Same-origin everything and no inline script or style: the page's JS and CSS are separate files. */
@@ -82,7 +87,7 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
   // __Host- makes the browser insist on Secure, Path=/ and no Domain: no subdomain can plant it.
   const cookie: CookieSettings = {
-    name: options.cookieSecure ? '__Host-triporteur-session' : 'triporteur-session',
+    name: sessionCookieName(options.cookieSecure),
     secure: options.cookieSecure,
   };
   const active = new WeakMap<FastifyRequest, ActiveSession>();

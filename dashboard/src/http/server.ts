@@ -1,14 +1,21 @@
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
-import { authPlugin } from '../auth/plugin.js';
+import type { AlertEngine } from '../alerts/alerts.js';
+import { authPlugin, sessionCookieName } from '../auth/plugin.js';
 import { can, Permission } from '../auth/roles.js';
 import { AuthErrorSchema } from '../auth/routes.js';
+import type { CommandClient } from '../commands/command-client.js';
+import type { FleetStore as DerivedStore } from '../fleet/fleet-store.js';
 import type { SqlDb } from '../store/sql/types.js';
 import { type FleetStore, UnitSummarySchema } from '../store/types.js';
 import { loadWebAssets, type WebAssets } from './assets.js';
 import { type ChangeSource, LiveHub } from './live.js';
+import { openApiPlugin } from './openapi.js';
 import { renderIndex } from './render.js';
+import { alertRoutes } from './routes/alerts.js';
+import { commandRoutes } from './routes/commands.js';
+import { fleetRoutes } from './routes/fleet.js';
 import { UnitStateResponseSchema } from './state-schema.js';
 
 export interface HealthReport {
@@ -29,6 +36,11 @@ export interface HttpServerOptions {
   cookieSecure: boolean;
   sessionTtlMs?: number;
   now?: () => number;
+  /** Technician commands to units (commands/); without it the command routes are not served. */
+  commands?: Pick<CommandClient, 'send'>;
+  alerts?: AlertEngine;
+  /** Stops, outings, zone crossings and the funders' report (fleet/fleet-store.ts). */
+  derived?: DerivedStore;
 }
 
 /** Same-origin everything, no inline script or style: the page's JS and CSS are separate files. */
@@ -50,6 +62,8 @@ export async function buildHttpServer(options: HttpServerOptions) {
   const app = Fastify({ loggerInstance: log, bodyLimit: 64 * 1024 });
   const hub = new LiveHub(options.store, options.changes, log);
 
+  // Before any route, so every route's schema lands in the OpenAPI document.
+  await app.register(openApiPlugin, { sessionCookie: sessionCookieName(options.cookieSecure) });
   // Helmet (in the auth plugin) sends the CSP and the other security headers on every answer.
   await app.register(authPlugin, {
     db: options.db,
@@ -59,6 +73,43 @@ export async function buildHttpServer(options: HttpServerOptions) {
   });
   const fleetView = app.requirePermission(Permission.FLEET_VIEW);
   const denied = { 401: AuthErrorSchema, 403: AuthErrorSchema };
+  if (options.alerts) {
+    await app.register(alertRoutes, {
+      alerts: options.alerts,
+      view: fleetView,
+      ack: app.requirePermission(Permission.ALERTS_ACK),
+    });
+  }
+  if (options.derived) {
+    await app.register(fleetRoutes, {
+      fleetStore: options.derived,
+      store: options.store,
+      liveView: fleetView,
+      reports: app.requirePermission(Permission.REPORTS_VIEW),
+    });
+  }
+  if (options.commands) {
+    const db = options.db;
+    await app.register(commandRoutes, {
+      commands: options.commands,
+      guard: app.requirePermission(Permission.COMMANDS_SEND),
+      // Who sent what to which unit, and how it ended; never the values sent.
+      audit: async (entry, request) => {
+        await db.run(
+          'INSERT INTO command_audit (ts, username, unit_id, command, request_id, code, target) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+          [
+            Date.now(),
+            request.user?.username ?? null,
+            entry.unitId,
+            entry.command,
+            entry.id,
+            entry.code,
+            entry.target ?? null,
+          ],
+        );
+      },
+    });
+  }
   // Streams never end on their own; close them first so app.close() does not wait on them.
   app.addHook('preClose', async () => hub.close());
 

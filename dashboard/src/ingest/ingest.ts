@@ -37,6 +37,8 @@ export interface IngestOptions {
    * messages between them, each message going to one (Mosquitto; the scale path).
    */
   shareGroup?: string;
+  /** Registered before subscribing, so it also hears the retained messages delivered at once. */
+  onNotice?: (notice: IngestNotice) => void | Promise<void>;
   /** First delay before retrying a store write that failed for a passing reason (backpressure). */
   retryMs?: number;
   retryMaxMs?: number;
@@ -102,6 +104,7 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
   const FILTERS = ingestFilters(options.shareGroup);
   const listeners = new Set<(unitId: string) => void>();
   const noticeListeners = new Set<(notice: IngestNotice) => void | Promise<void>>();
+  if (options.onNotice) noticeListeners.add(options.onNotice);
   const throttle = new WarnThrottle(log, now);
   const stats: IngestStats = {
     connected: false,

@@ -217,4 +217,33 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX unit_events_unit_ts ON unit_events (unit_id, ts);
     `,
   },
+  {
+    version: 4,
+    name: 'technician command audit',
+    sqlite: `
+      -- Who sent which command to which unit, and how it ended; never the values sent (a secret may be one).
+      CREATE TABLE command_audit (
+        ts INTEGER NOT NULL,
+        username TEXT,
+        unit_id TEXT NOT NULL,
+        command TEXT NOT NULL,
+        request_id TEXT,
+        code TEXT NOT NULL,
+        target TEXT
+      ) STRICT;
+      CREATE INDEX command_audit_unit_ts ON command_audit (unit_id, ts);
+    `,
+    postgres: `
+      CREATE TABLE command_audit (
+        ts BIGINT NOT NULL,
+        username TEXT,
+        unit_id TEXT NOT NULL,
+        command TEXT NOT NULL,
+        request_id TEXT,
+        code TEXT NOT NULL,
+        target TEXT
+      );
+      CREATE INDEX command_audit_unit_ts ON command_audit (unit_id, ts);
+    `,
+  },
 ];
