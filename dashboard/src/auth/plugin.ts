@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 import type { SqlDb } from '../store/sql/types.js';
 import { AuthErrorCode, authError } from './errors.js';
 import { CSRF_HEADER, csrfTokenMatches, isCrossSite, UNSAFE_METHODS } from './guards.js';
@@ -136,9 +137,11 @@ async function auth(app: FastifyInstance, options: AuthPluginOptions): Promise<v
   registerAuthRoutes(app, { users, sessions, limits, cookie, active });
 }
 
-// Hooks and decorators must reach the routes registered beside the plugin, not stay inside it.
-(auth as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;
-(auth as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')] = 'triporteur-auth';
-
-/** Register with `await app.register(authPlugin, options)` before the routes it protects. */
-export const authPlugin: FastifyPluginAsync<AuthPluginOptions> = auth;
+/**
+ * Register with `await app.register(authPlugin, options)` before the routes it protects. Not
+ * encapsulated (fastify-plugin): its hooks and decorators must reach the routes registered beside it.
+ */
+export const authPlugin: FastifyPluginAsync<AuthPluginOptions> = fastifyPlugin(auth, {
+  name: 'triporteur-auth',
+  fastify: '5.x',
+});

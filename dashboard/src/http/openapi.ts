@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
 
 export const OPENAPI_TITLE = 'Triporteur connecté — API flotte';
 export const OPENAPI_PATH = '/api/openapi.json';
@@ -67,8 +68,9 @@ async function openApi(app: FastifyInstance, options: OpenApiOptions): Promise<v
 /**
  * Builds the OpenAPI document from the route schemas themselves, so it cannot drift from what the
  * server checks. Register it (awaited) before any route: only routes added after it are collected.
- * Not encapsulated (fastify's documented `skip-override` mark), so it sees routes of sibling plugins.
+ * Not encapsulated (fastify-plugin), so it sees routes of sibling plugins.
  */
-export const openApiPlugin: FastifyPluginAsync<OpenApiOptions> = Object.assign(openApi, {
-  [Symbol.for('skip-override')]: true,
+export const openApiPlugin: FastifyPluginAsync<OpenApiOptions> = fastifyPlugin(openApi, {
+  name: 'triporteur-openapi',
+  fastify: '5.x',
 });
