@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../src/auth/roles.js';
 import { buildHttpServer, type HttpServer } from '../src/http/server.js';
 import { openSqliteStore } from '../src/store/open.js';
 import type { SqlFleetStore } from '../src/store/sql-store.js';
 import { captureLogger, telemetry, tempDir } from './helpers.js';
 import { RIDE_FINAL_STATE, rideBatch } from './records-v2.js';
 import { UNIT_CLOCKS_TRUSTED } from './support/engines.js';
+import { loginAs } from './support/login.js';
 
 const BOOT = 'boot-http-0001';
 
@@ -22,16 +22,6 @@ function changeSource() {
       for (const l of listeners) l(unitId);
     },
   };
-}
-
-/** Creates a user and logs in through the real route; returns the session cookie to send back. */
-async function loginAs(server: HttpServer, username: string, role: Role): Promise<string> {
-  const password = `mot-de-passe-de-${username}`;
-  await server.auth.users.createUser({ username, password, role });
-  const res = await server.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
-  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-  const set = res.headers['set-cookie'];
-  return String(Array.isArray(set) ? set[0] : set).split(';')[0] ?? '';
 }
 
 describe('http server (inject)', () => {
@@ -64,7 +54,7 @@ describe('http server (inject)', () => {
       logger,
     });
     await app.ready();
-    cookie = await loginAs(app, 'coordination', 'coordinator');
+    cookie = (await loginAs(app, 'coordination', 'coordinator')).cookie;
   });
   afterAll(async () => {
     await app.close();
@@ -178,7 +168,7 @@ describe('http server (inject)', () => {
       health: () => ({ ok: false }),
       logger,
     });
-    const brokenCookie = await loginAs(brokenApp, 'technique', 'technician');
+    const brokenCookie = (await loginAs(brokenApp, 'technique', 'technician')).cookie;
     await broken.close(); // every query now throws inside better-sqlite3
     try {
       const res = await brokenApp.inject({ url: '/api/units', headers: { cookie: brokenCookie } });
@@ -219,7 +209,7 @@ describe('http server: who may see the fleet', () => {
         expect(res.statusCode).toBe(401);
         expect(res.json()).toMatchObject({ code: 'DSH_AUTH_UNAUTHENTICATED' });
       }
-      const viewer = await loginAs(app, 'financeur', 'viewer');
+      const viewer = (await loginAs(app, 'financeur', 'viewer')).cookie;
       const denied = await app.inject({ url: '/api/units', headers: { cookie: viewer } });
       expect(denied.statusCode).toBe(403);
       const viewerPage = await app.inject({ url: '/', headers: { cookie: viewer } });

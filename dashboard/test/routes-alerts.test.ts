@@ -7,31 +7,16 @@ import { AlertEngine } from '../src/alerts/alerts.js';
 import { DEFAULT_ALERTS_CONFIG } from '../src/alerts/config.js';
 import type { AlertSignal } from '../src/alerts/types.js';
 import { authPlugin } from '../src/auth/plugin.js';
-import { Permission, type Role } from '../src/auth/roles.js';
+import { Permission } from '../src/auth/roles.js';
 import { OPENAPI_PATH, openApiPlugin } from '../src/http/openapi.js';
 import { alertRoutes } from '../src/http/routes/alerts.js';
 import { ALL_MIGRATIONS } from '../src/store/schema.js';
 import { openTestDb } from './support/engines.js';
+import { loginAs, type TestLogin } from './support/login.js';
 
 const quiet = pino({ level: 'silent' });
 const newApp = () => Fastify({ loggerInstance: quiet });
 type App = ReturnType<typeof newApp>;
-
-interface Login {
-  cookie: string;
-  csrf: string;
-}
-
-/** Creates a user and logs in through the real route: the session cookie and the CSRF token to send back. */
-async function loginAs(app: App, username: string, role: Role): Promise<Login> {
-  const password = `mot-de-passe-de-${username}`;
-  await app.auth.users.createUser({ username, password, role });
-  const res = await app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
-  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-  const set = res.headers['set-cookie'];
-  const cookie = String(Array.isArray(set) ? set[0] : set).split(';')[0] ?? '';
-  return { cookie, csrf: (res.json() as { csrfToken: string }).csrfToken };
-}
 
 const signal = (unitId: string, kind: AlertSignal['kind'], severity: AlertSignal['severity']): AlertSignal => ({
   unitId,
@@ -45,13 +30,13 @@ const signal = (unitId: string, kind: AlertSignal['kind'], severity: AlertSignal
 describe('alert routes', () => {
   let app: App;
   let engine: AlertEngine;
-  let coordinator: Login;
-  let viewer: Login;
+  let coordinator: TestLogin;
+  let viewer: TestLogin;
   const changes: AlertChange[] = [];
   const ids: Record<string, number> = {};
 
-  const get = (url: string, who?: Login) => app.inject({ url, headers: who ? { cookie: who.cookie } : {} });
-  const ack = (id: string | number, who: Login, csrf = who.csrf) =>
+  const get = (url: string, who?: TestLogin) => app.inject({ url, headers: who ? { cookie: who.cookie } : {} });
+  const ack = (id: string | number, who: TestLogin, csrf = who.csrf) =>
     app.inject({
       method: 'POST',
       url: `/api/alerts/${id}/ack`,

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authPlugin } from '../src/auth/plugin.js';
-import { Permission, type Role } from '../src/auth/roles.js';
+import { Permission } from '../src/auth/roles.js';
 import { FleetStore } from '../src/fleet/fleet-store.js';
 import { OPENAPI_PATH, openApiPlugin } from '../src/http/openapi.js';
 import { fleetRoutes } from '../src/http/routes/fleet.js';
@@ -10,6 +10,7 @@ import { ALL_MIGRATIONS } from '../src/store/schema.js';
 import { SqlFleetStore } from '../src/store/sql-store.js';
 import { RIDE, RIDE_T0 } from './records-v2.js';
 import { openTestDb, UNIT_CLOCKS_TRUSTED } from './support/engines.js';
+import { loginAs } from './support/login.js';
 
 const quiet = pino({ level: 'silent' });
 const newApp = () => Fastify({ loggerInstance: quiet });
@@ -21,16 +22,6 @@ const DAY = 24 * 60 * MIN;
 const T0 = RIDE_T0;
 /** A range around everything stored. */
 const RANGE = `from=${T0 - DAY}&to=${T0 + DAY}`;
-
-/** Creates a user and logs in through the real route; returns the session cookie to send back. */
-async function loginAs(app: App, username: string, role: Role): Promise<string> {
-  const password = `mot-de-passe-de-${username}`;
-  await app.auth.users.createUser({ username, password, role });
-  const res = await app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
-  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-  const set = res.headers['set-cookie'];
-  return String(Array.isArray(set) ? set[0] : set).split(';')[0] ?? '';
-}
 
 const STOP = {
   startTs: T0 + 10 * MIN,
@@ -112,8 +103,8 @@ describe('fleet routes', () => {
       reports: app.requirePermission(Permission.REPORTS_VIEW),
     });
     await app.ready();
-    coordinator = await loginAs(app, 'coordination', 'coordinator');
-    viewer = await loginAs(app, 'financeur', 'viewer');
+    coordinator = (await loginAs(app, 'coordination', 'coordinator')).cookie;
+    viewer = (await loginAs(app, 'financeur', 'viewer')).cookie;
   });
   afterAll(async () => {
     await app.close();
