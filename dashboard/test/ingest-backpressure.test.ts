@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { encodeBatch, unitTopic } from '@triporteur/edge/contract';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmbeddedBroker } from '../src/broker/embedded.js';
-import { startIngest } from '../src/ingest/ingest.js';
 import { openSqliteStore, openStore } from '../src/store/open.js';
-import { captureLogger, connectUnit, tempDir, UNITS, unitAccounts, waitFor } from './helpers.js';
+import type { FleetStore } from '../src/store/types.js';
+import { captureLogger, connectUnit, tempDir, UNITS, waitFor } from './helpers.js';
 import { rideBatch } from './records-v2.js';
 import { testPostgres, UNIT_CLOCKS_TRUSTED } from './support/engines.js';
+import { startIngestRig } from './support/ingest-rig.js';
 
 const [A] = UNITS;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -16,28 +16,10 @@ afterEach(async () => {
 });
 
 /** The embedded broker, a connected unit and ingest over `store`; returns a publisher of ride batches. */
-async function rig(store: Parameters<typeof startIngest>[0]['store']) {
+async function rig(store: FleetStore) {
   const { logger, lines } = captureLogger();
-  const units = await unitAccounts();
-  await store.upsertUnits(units);
-  const broker = await startEmbeddedBroker({
-    host: '127.0.0.1',
-    port: 0,
-    units,
-    ingest: { username: 'dashboard-ingest' },
-    logger,
-  });
-  cleanups.push(() => broker.close());
-  const ingest = await startIngest({
-    url: broker.url,
-    ...broker.ingestLogin,
-    unitIds: UNITS.map((u) => u.id),
-    store,
-    logger,
-    retryMs: 20,
-    retryMaxMs: 200,
-  });
-  cleanups.push(() => ingest.close());
+  const { broker, ingest, close } = await startIngestRig(store, logger, { retryMs: 20, retryMaxMs: 200 });
+  cleanups.push(close);
   const unit = await connectUnit(broker.url, A.id, A.secret);
   cleanups.push(() => unit.endAsync(true));
   const publish = (bootId: string, seqs: number[]) =>

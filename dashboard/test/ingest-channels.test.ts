@@ -2,12 +2,13 @@ import { join } from 'node:path';
 import { type EventPayload, encodeBatch, unitTopic } from '@triporteur/edge/contract';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedBroker, startEmbeddedBroker } from '../src/broker/embedded.js';
-import { type Ingest, startIngest } from '../src/ingest/ingest.js';
+import type { EmbeddedBroker } from '../src/broker/embedded.js';
+import type { Ingest } from '../src/ingest/ingest.js';
 import { openSqliteStore } from '../src/store/open.js';
 import type { SqlFleetStore } from '../src/store/sql-store.js';
-import { captureLogger, connectUnit, tempDir, UNITS, unitAccounts, waitFor } from './helpers.js';
+import { captureLogger, connectUnit, tempDir, UNITS, waitFor } from './helpers.js';
 import { rideBatch } from './records-v2.js';
+import { startIngestRig } from './support/ingest-rig.js';
 
 const [A, B] = UNITS;
 const BIRTH = {
@@ -37,35 +38,20 @@ describe('ingest of birth, events and untrusted clocks, with the real clock and 
   let store: SqlFleetStore;
   let broker: EmbeddedBroker;
   let ingest: Ingest;
+  let closeRig: () => Promise<void>;
   let a: MqttClient;
   let b: MqttClient;
 
   beforeAll(async () => {
     dir = await tempDir();
     store = await openSqliteStore(join(dir.path, 'fleet.db'));
-    const units = await unitAccounts();
-    await store.upsertUnits(units);
-    broker = await startEmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      units,
-      ingest: { username: 'dashboard-ingest' },
-      logger,
-    });
-    ingest = await startIngest({
-      url: broker.url,
-      ...broker.ingestLogin,
-      unitIds: UNITS.map((u) => u.id),
-      store,
-      logger,
-    });
+    ({ broker, ingest, close: closeRig } = await startIngestRig(store, logger));
     a = await connectUnit(broker.url, A.id, A.secret);
     b = await connectUnit(broker.url, B.id, B.secret);
   });
   afterAll(async () => {
     await Promise.all([a.endAsync(true), b.endAsync(true)]);
-    await ingest.close();
-    await broker.close();
+    await closeRig();
     await store.close();
     await dir.remove();
   });

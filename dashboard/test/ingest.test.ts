@@ -2,23 +2,15 @@ import { join } from 'node:path';
 import { MAX_PAYLOAD_BYTES, unitTopic } from '@triporteur/edge/contract';
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedBroker, startEmbeddedBroker } from '../src/broker/embedded.js';
+import type { EmbeddedBroker } from '../src/broker/embedded.js';
 import { DashboardErrorCode } from '../src/errors.js';
 import { type Ingest, startIngest } from '../src/ingest/ingest.js';
 import { openSqliteStore } from '../src/store/open.js';
 import type { SqlFleetStore } from '../src/store/sql-store.js';
-import {
-  captureLogger,
-  connectClient,
-  connectUnit,
-  telemetry,
-  tempDir,
-  UNITS,
-  unitAccounts,
-  waitFor,
-} from './helpers.js';
+import { captureLogger, connectClient, connectUnit, telemetry, tempDir, UNITS, waitFor } from './helpers.js';
 import { startPlainBroker } from './plain-broker.js';
 import { UNIT_CLOCKS_TRUSTED } from './support/engines.js';
+import { startIngestRig } from './support/ingest-rig.js';
 
 const [A, B] = UNITS;
 const BOOT = 'boot-test-0001';
@@ -41,23 +33,7 @@ describe('ingest over the embedded broker', () => {
   beforeAll(async () => {
     dir = await tempDir();
     store = await openSqliteStore(join(dir.path, 'fleet.db'), { clock: UNIT_CLOCKS_TRUSTED });
-    const units = await unitAccounts();
-    await store.upsertUnits(units);
-    broker = await startEmbeddedBroker({
-      host: '127.0.0.1',
-      port: 0,
-      units,
-      ingest: { username: 'dashboard-ingest' },
-      logger,
-    });
-    ingest = await startIngest({
-      url: broker.url,
-      ...broker.ingestLogin,
-      unitIds: units.map((u) => u.id),
-      store,
-      logger,
-      now: () => 42_000,
-    });
+    ({ broker, ingest } = await startIngestRig(store, logger, { now: () => 42_000 }));
     ingest.onChange((id) => changes.push(id));
   });
   afterEach(async () => {
