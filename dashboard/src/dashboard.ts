@@ -8,7 +8,7 @@ import { startEmbeddedBroker } from './broker/embedded.js';
 import { openCommandConnection } from './commands/connect.js';
 import { type DashboardConfig, DEFAULT_INGEST_USERNAME, storeLocation } from './config.js';
 import { DashboardError, DashboardErrorCode, listenError } from './errors.js';
-import { FleetStore as DerivedStore } from './fleet/fleet-store.js';
+import { FleetHistoryStore } from './fleet/fleet-store.js';
 import { FleetTracker } from './fleet/fleet-tracker.js';
 import { PresenceTracker } from './fleet/presence.js';
 import { loadZones } from './fleet/zones.js';
@@ -110,7 +110,7 @@ export async function startDashboard(
     // The fleet model and alerts hear every stored message, from the first retained state on.
     const zones = config.fleet.zonesFile ? await loadZones(config.fleet.zonesFile) : [];
     const tracker = new FleetTracker(config.fleet, zones);
-    const derived = new DerivedStore(store.db);
+    const derived = new FleetHistoryStore(store.db);
     for (const unit of config.units) tracker.seedZones(unit.id, await derived.zonesInside(unit.id));
     const names = new Map(config.units.map((u) => [u.id, u.name]));
     const notifier = new Notifier(config.alerts.notify, { log: logger, unitName: (id) => names.get(id) });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fleetConfig } from '../src/fleet/config.js';
 import { FLEET_MIGRATIONS } from '../src/fleet/fleet-migrations.js';
-import { FleetStore } from '../src/fleet/fleet-store.js';
+import { FleetHistoryStore } from '../src/fleet/fleet-store.js';
 import { FleetTracker } from '../src/fleet/fleet-tracker.js';
 import type { Outing } from '../src/fleet/outings.js';
 import type { FleetSample } from '../src/fleet/sample.js';
@@ -91,10 +91,10 @@ const outing = (startTs: number, over: Partial<Outing> = {}): Outing => ({
   ...over,
 });
 
-describe.each(ENGINES)('FleetStore on %s', (engine) => {
+describe.each(ENGINES)('FleetHistoryStore on %s', (engine) => {
   it('stores what a live tracker closed, and the same rows again change nothing', async () => {
     const { db } = await openTestDb(engine, FLEET_MIGRATIONS);
-    const store = new FleetStore(db);
+    const store = new FleetHistoryStore(db);
     const tracker = new FleetTracker(fleetConfig(), [ZONE]);
     const closed = { stops: [] as Stop[], outings: [] as Outing[], zoneEvents: [] as unknown[] };
     for (const sample of track()) {
@@ -126,7 +126,7 @@ describe.each(ENGINES)('FleetStore on %s', (engine) => {
 
   it('rebuilds a day from stored samples without duplicating what the live tracker stored', async () => {
     const { db } = await openTestDb(engine, FLEET_MIGRATIONS);
-    const store = new FleetStore(db);
+    const store = new FleetHistoryStore(db);
     const samples = track();
     const live = new FleetTracker(fleetConfig(), [ZONE]);
     // Live, the unit's outbox held back the first half hour: the tracker saw only the rest.
@@ -154,7 +154,7 @@ describe.each(ENGINES)('FleetStore on %s', (engine) => {
 
   it('starts a rebuild where a stop running at midnight began, and knows the zones a unit is in', async () => {
     const { db } = await openTestDb(engine, FLEET_MIGRATIONS);
-    const store = new FleetStore(db);
+    const store = new FleetHistoryStore(db);
     const midnight = Date.UTC(2025, 5, 10, 22);
     await store.record('tri-01', {
       stops: [stop(midnight - 30 * MIN, { endTs: midnight + 10 * MIN, durationMs: 40 * MIN })],
@@ -175,7 +175,7 @@ describe.each(ENGINES)('FleetStore on %s', (engine) => {
 
   it('reports fleet totals without any position, counting a long stop outside outings once', async () => {
     const { db } = await openTestDb(engine, FLEET_MIGRATIONS);
-    const store = new FleetStore(db);
+    const store = new FleetHistoryStore(db);
     await store.record('tri-01', {
       outings: [outing(T0)],
       stops: [stop(T0 + 30 * MIN)], // inside the outing: its residents are in the outing's
@@ -206,7 +206,7 @@ describe.each(ENGINES)('FleetStore on %s', (engine) => {
 
   it('forgets where old stops were, keeping their figures', async () => {
     const { db } = await openTestDb(engine, FLEET_MIGRATIONS);
-    const store = new FleetStore(db);
+    const store = new FleetHistoryStore(db);
     await store.record('tri-01', { stops: [stop(T0), stop(T0 + 60 * 24 * 3_600_000)], outings: [], zoneEvents: [] });
     expect(await store.forgetPlacesBefore(T0 + 24 * 3_600_000)).toBe(1);
     expect(await store.forgetPlacesBefore(T0 + 24 * 3_600_000)).toBe(0);

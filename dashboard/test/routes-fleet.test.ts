@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authPlugin } from '../src/auth/plugin.js';
 import { Permission } from '../src/auth/roles.js';
-import { FleetStore } from '../src/fleet/fleet-store.js';
+import { FleetHistoryStore } from '../src/fleet/fleet-store.js';
 import { OPENAPI_PATH, openApiPlugin } from '../src/http/openapi.js';
 import { fleetRoutes } from '../src/http/routes/fleet.js';
 import { ALL_MIGRATIONS } from '../src/store/schema.js';
@@ -56,7 +56,7 @@ describe('fleet routes', () => {
   beforeAll(async () => {
     const { db, location } = await openTestDb('sqlite', ALL_MIGRATIONS);
     const store = new SqlFleetStore(db, { where: location, clock: UNIT_CLOCKS_TRUSTED });
-    const fleetStore = new FleetStore(db);
+    const fleetStore = new FleetHistoryStore(db);
     await store.upsertUnits([
       { id: 'tri-01', name: 'Un' },
       { id: 'tri-02', name: 'Deux' },

@@ -125,7 +125,7 @@ async function write(tx: SqlExecutor, unitId: string, derived: Derived): Promise
 }
 
 /** Stops, outings and zone events on the SqlDb seam; run `FLEET_MIGRATIONS` first. */
-export class FleetStore {
+export class FleetHistoryStore {
   constructor(private readonly db: SqlDb) {}
 
   /** Stores what a record or a tick closed. Idempotent: the same rows again change nothing. */

@@ -65,7 +65,7 @@ export class FleetTracker {
   }
 
   /**
-   * Zones the unit was in when the dashboard last stopped (`FleetStore.zonesInside`), so a restart does
+   * Zones the unit was in when the dashboard last stopped (`FleetHistoryStore.zonesInside`), so a restart does
    * not announce entries again. Call before the unit's first record.
    */
   seedZones(unitId: string, inside: Iterable<string>): void {
@@ -74,9 +74,9 @@ export class FleetTracker {
   }
 
   /**
-   * Rebuilds a unit's model from its stored samples from some instant on (see `FleetStore.recomputeStart`),
+   * Rebuilds a unit's model from its stored samples from some instant on (see `FleetHistoryStore.recomputeStart`),
    * after historical records landed in the past. The live trackers continue from the end of `samples`;
-   * what it returns replaces the stored rows from that instant (`FleetStore.replaceFrom`).
+   * what it returns replaces the stored rows from that instant (`FleetHistoryStore.replaceFrom`).
    */
   rebuild(
     unitId: string,

@@ -4,8 +4,8 @@ export { FleetError, FleetErrorCode, isFleetError } from './errors.js';
 export { FLEET_MIGRATIONS } from './fleet-migrations.js';
 export {
   type Derived,
+  FleetHistoryStore,
   type FleetReport,
-  FleetStore,
   type StoredOuting,
   type StoredStop,
   type StoredZoneEvent,

@@ -6,7 +6,7 @@ import { authPlugin, sessionCookieName } from '../auth/plugin.js';
 import { can, Permission } from '../auth/roles.js';
 import { AuthErrorSchema } from '../auth/routes.js';
 import type { CommandClient } from '../commands/command-client.js';
-import type { FleetStore as DerivedStore } from '../fleet/fleet-store.js';
+import type { FleetHistoryStore } from '../fleet/fleet-store.js';
 import type { SqlDb } from '../store/sql/types.js';
 import { type FleetStore, UnitSummarySchema } from '../store/types.js';
 import { loadWebAssets, type WebAssets } from './assets.js';
@@ -40,7 +40,7 @@ export interface HttpServerOptions {
   commands?: Pick<CommandClient, 'send'>;
   alerts?: AlertEngine;
   /** Stops, outings, zone crossings and the funders' report (fleet/fleet-store.ts). */
-  derived?: DerivedStore;
+  derived?: FleetHistoryStore;
 }
 
 /** Same-origin everything, no inline script or style: the page's JS and CSS are separate files. */

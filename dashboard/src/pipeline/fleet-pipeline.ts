@@ -1,7 +1,7 @@
 import { applyRecord, type ReconstructedState, type TelemetryRecordV2 } from '@triporteur/edge/contract';
 import type { Logger } from 'pino';
 import type { AlertEngine } from '../alerts/alerts.js';
-import type { FleetStore as DerivedStore } from '../fleet/fleet-store.js';
+import type { FleetHistoryStore } from '../fleet/fleet-store.js';
 import type { FleetEvents, FleetTracker } from '../fleet/fleet-tracker.js';
 import type { PresenceTracker, PresenceTransition } from '../fleet/presence.js';
 import type { IngestNotice } from '../ingest/ingest.js';
@@ -9,7 +9,7 @@ import type { IngestNotice } from '../ingest/ingest.js';
 export interface FleetPipelineDeps {
   presence: PresenceTracker;
   tracker: FleetTracker;
-  derived: DerivedStore;
+  derived: FleetHistoryStore;
   alerts: AlertEngine;
   logger: Logger;
   now?: () => number;

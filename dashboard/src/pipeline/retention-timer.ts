@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RetentionConfig } from '../config.js';
-import type { FleetStore as DerivedStore } from '../fleet/fleet-store.js';
+import type { FleetHistoryStore } from '../fleet/fleet-store.js';
 import { purgeExpired, type RetentionTarget } from '../store/retention.js';
 import type { SqlDb } from '../store/sql/types.js';
 
@@ -15,7 +15,7 @@ export function startRetention(options: {
   db: SqlDb;
   config: RetentionConfig;
   targets: readonly RetentionTarget[];
-  derived: DerivedStore;
+  derived: FleetHistoryStore;
   logger: Logger;
   now?: () => number;
   everyMs?: number;

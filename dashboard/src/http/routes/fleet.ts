@@ -3,13 +3,13 @@ import { EventPayloadSchema, PositionUpdateSchema, UNIT_ID_PATTERN } from '@trip
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { PermissionHook } from '../../auth/plugin.js';
 import { AuthErrorSchema } from '../../auth/routes.js';
-import type { FleetStore } from '../../fleet/fleet-store.js';
+import type { FleetHistoryStore } from '../../fleet/fleet-store.js';
 import type { FleetStore as RecordStore } from '../../store/types.js';
 import { SESSION_SECURITY } from '../openapi.js';
 
 export interface FleetRoutesOptions {
   /** Stops, outings, zone events and the funders' report. */
-  fleetStore: FleetStore;
+  fleetStore: FleetHistoryStore;
   /** Units, positions and events. */
   store: Pick<RecordStore, 'getUnit' | 'positionsOf' | 'eventsOf'>;
   /** Anything with a place or a unit's detail: the live fleet's permission. */
