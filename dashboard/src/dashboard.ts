@@ -5,6 +5,10 @@ import { AlertEngine } from './alerts/alerts.js';
 import { Notifier } from './alerts/notify.js';
 import { UserStore } from './auth/users.js';
 import { startEmbeddedBroker } from './broker/embedded.js';
+import type { FleetBus } from './bus/bus.js';
+import { signalsOf } from './bus/from-ingest.js';
+import { LocalBus } from './bus/local-bus.js';
+import { PostgresBus } from './bus/postgres-bus.js';
 import { openCommandConnection } from './commands/connect.js';
 import { type DashboardConfig, DEFAULT_INGEST_USERNAME, storeLocation } from './config.js';
 import { DashboardError, DashboardErrorCode, listenError } from './errors.js';
@@ -107,22 +111,38 @@ export async function startDashboard(
       if (caFile !== undefined) ca = await readCa(caFile);
     }
 
+    // Alone on SQLite, or one of several processes sharing PostgreSQL: the bus tells each what the others
+    // stored, and elects the one that runs the fleet model.
+    const bus: FleetBus =
+      config.store.engine === 'postgres'
+        ? await PostgresBus.start({ url: config.store.url ?? '', db: store.db, logger })
+        : new LocalBus(logger);
+    stops.push(() => bus.close());
+
     // The fleet model and alerts hear every stored message, from the first retained state on.
     const zones = config.fleet.zonesFile ? await loadZones(config.fleet.zonesFile) : [];
     const tracker = new FleetTracker(config.fleet, zones);
     const derived = new FleetHistoryStore(store.db);
-    for (const unit of config.units) tracker.seedZones(unit.id, await derived.zonesInside(unit.id));
     const names = new Map(config.units.map((u) => [u.id, u.name]));
     const notifier = new Notifier(config.alerts.notify, { log: logger, unitName: (id) => names.get(id) });
     stops.push(() => notifier.close());
     const alerts = new AlertEngine({ store: new AlertStore(store.db), config: config.alerts, log: logger, notifier });
-    await alerts.start();
     stops.push(() => alerts.idle());
+    alerts.onChange(({ alert }) => {
+      bus.publish({ kind: 'alert', alertId: alert.id, unitId: alert.unitId }).catch((err: unknown) => {
+        log.warn({ err, alertId: alert.id }, 'alert change not signalled to the live pages');
+      });
+    });
     const pipeline = new FleetPipeline({
+      bus,
+      records: store,
+      onlineUnits: async () => (await store.listUnits()).filter((u) => u.online).map((u) => u.id),
+      unitIds: config.units.map((u) => u.id),
       presence: new PresenceTracker(config.fleet.offlineGraceS * 1000),
       tracker,
       derived,
       alerts,
+      timeZone: config.fleet.timeZone,
       logger,
     });
     stops.push(() => pipeline.close());
@@ -141,7 +161,9 @@ export async function startDashboard(
       url: mqttUrl,
       ...login,
       clientId: `${login.clientId}${instance}`,
-      onNotice: (notice) => pipeline.handle(notice),
+      onNotice: async (notice) => {
+        for (const signal of signalsOf(notice)) await bus.publish(signal);
+      },
       unitIds: config.units.map((u) => u.id),
       store,
       logger,
@@ -152,6 +174,11 @@ export async function startDashboard(
         : {}),
     });
     stops.push(() => ingest.close());
+    ingest.onChange((unitId) => {
+      bus.publish({ kind: 'unit', unitId }).catch((err: unknown) => {
+        log.warn({ err, unitId }, 'unit change not signalled to the live pages');
+      });
+    });
 
     const commandLink = await openCommandConnection({
       url: mqttUrl,
@@ -175,7 +202,10 @@ export async function startDashboard(
       store,
       db: store.db,
       cookieSecure: config.http.cookieSecure,
-      changes: ingest,
+      changes: {
+        onChange: (listener) => bus.subscribe((s) => s.kind === 'unit' && listener(s.unitId)),
+        onAlert: (listener) => bus.subscribe((s) => s.kind === 'alert' && listener(s.alertId)),
+      },
       health: () => ({ ok: ingest.connected, ingest: ingest.stats() }),
       logger,
     });

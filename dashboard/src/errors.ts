@@ -14,6 +14,7 @@ export const DashboardErrorCode = {
   STORE_WRITE: 'DSH_STORE_WRITE',
   WEB_ASSETS: 'DSH_WEB_ASSETS',
   INTERNAL: 'DSH_INTERNAL',
+  BUS_CONNECT: 'DSH_BUS_CONNECT',
 } as const;
 
 export type DashboardErrorCode = (typeof DashboardErrorCode)[keyof typeof DashboardErrorCode];

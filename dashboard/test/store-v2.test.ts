@@ -39,7 +39,7 @@ describe.each(ENGINES)('the fleet store with payload-v2 records on %s', (engine)
   });
 
   it('stores records in order, folds them, and rebuilds the battery rows and summary', async () => {
-    expect(await insert([0, 1, 2])).toEqual({ inserted: 3, duplicates: 0, rebuilt: false });
+    expect(await insert([0, 1, 2])).toEqual({ inserted: 3, duplicates: 0, rebuilt: false, insertedSeqs: [0, 1, 2] });
     await insert([3, 4]);
     await insert([5, 6], BOOT, 77);
     expect(await store.getUnitState(UNIT)).toEqual({
@@ -66,8 +66,8 @@ describe.each(ENGINES)('the fleet store with payload-v2 records on %s', (engine)
 
   it('drops duplicates by (unit, boot, seq) and counts them', async () => {
     await insert([0, 1, 2]);
-    expect(await insert([1, 2, 3])).toEqual({ inserted: 1, duplicates: 2, rebuilt: false });
-    expect(await insert([0, 1, 2, 3])).toEqual({ inserted: 0, duplicates: 4, rebuilt: false });
+    expect(await insert([1, 2, 3])).toEqual({ inserted: 1, duplicates: 2, rebuilt: false, insertedSeqs: [3] });
+    expect(await insert([0, 1, 2, 3])).toEqual({ inserted: 0, duplicates: 4, rebuilt: false, insertedSeqs: [] });
     expect(await store.countRecords()).toBe(4);
     expect((await store.getUnitState(UNIT))?.lastSeq).toBe(3);
   });
@@ -79,7 +79,7 @@ describe.each(ENGINES)('the fleet store with payload-v2 records on %s', (engine)
     expect((await batteryRows()).at(-1)).toEqual({ seq: 4, soc: 80, voltage: 51.8, current: -12 });
     expect((await store.getUnit(UNIT))?.battery?.socPct).toBe(80);
 
-    expect(await insert([3])).toEqual({ inserted: 1, duplicates: 0, rebuilt: true });
+    expect(await insert([3])).toEqual({ inserted: 1, duplicates: 0, rebuilt: true, insertedSeqs: [3] });
     expect(await batteryRows()).toEqual(RIDE_BATTERY.filter((r) => r.seq <= 4));
     // The summary stays on seq 4 (a live late record does not roll it back) and now has seq 3's soc.
     expect((await store.getUnit(UNIT))?.battery).toEqual({

@@ -98,6 +98,11 @@ export class FleetTracker {
     return result;
   }
 
+  /** Forgets every unit (this process stopped leading: another one runs the model now). */
+  clear(): void {
+    this.units.clear();
+  }
+
   openStop(unitId: string): Stop | undefined {
     return this.units.get(unitId)?.motion.openStop();
   }

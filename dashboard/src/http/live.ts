@@ -1,9 +1,18 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Alert } from '../alerts/alert-store.js';
 import type { FleetStore } from '../store/types.js';
 
 export interface ChangeSource {
   onChange(listener: (unitId: string) => void): () => void;
+  /** Called with an alert's id each time it is raised, merged, escalated, cleared or acknowledged. */
+  onAlert?(listener: (alertId: number) => void): () => void;
+}
+
+/** Where the hub reads the alerts it pushes (alerts/alert-store.ts). */
+export interface AlertReader {
+  get(id: number): Promise<Alert | undefined>;
+  listOpen(): Promise<Alert[]>;
 }
 
 interface LiveClient {
@@ -17,23 +26,32 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 export const MAX_LIVE_CLIENTS = 200;
 
 /**
- * Server-Sent Events for the live page: a `snapshot` of every unit when a client connects,
- * then a `unit` event each time one changes. EventSource reconnects by itself and gets a new snapshot.
+ * Server-Sent Events for the live page: a `snapshot` of every unit (and the open alerts) when a client
+ * connects, then a `unit` event each time one changes and an `alert` event each time an alert does.
+ * EventSource reconnects by itself and gets a new snapshot.
  */
 export class LiveHub {
   private readonly clients = new Set<LiveClient>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: (() => void)[];
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
     private readonly store: FleetStore,
     source: ChangeSource,
     private readonly log: Logger,
+    private readonly alerts?: AlertReader,
     heartbeatMs = 25_000,
   ) {
-    this.unsubscribe = source.onChange((unitId) => {
-      this.publishUnit(unitId).catch((err: unknown) => this.log.error({ err, unitId }, 'live update failed'));
-    });
+    this.unsubscribe = [
+      source.onChange((unitId) => {
+        this.publishUnit(unitId).catch((err: unknown) => this.log.error({ err, unitId }, 'live update failed'));
+      }),
+    ];
+    if (alerts && source.onAlert) {
+      const publish = (alertId: number) =>
+        this.publishAlert(alertId).catch((err: unknown) => this.log.error({ err, alertId }, 'live alert failed'));
+      this.unsubscribe.push(source.onAlert(publish));
+    }
     // Proxies and tablets drop idle connections; a comment line every so often keeps the stream open.
     this.heartbeat = setInterval(() => this.broadcast(': ping\n\n'), heartbeatMs);
     this.heartbeat.unref();
@@ -55,7 +73,8 @@ export class LiveHub {
     this.write(client, 'retry: 5000\n\n');
     try {
       const units = await this.store.listUnits();
-      this.write(client, `event: snapshot\ndata: ${JSON.stringify({ units })}\n\n`);
+      const alerts = this.alerts ? { alerts: await this.alerts.listOpen() } : {};
+      this.write(client, `event: snapshot\ndata: ${JSON.stringify({ units, ...alerts })}\n\n`);
     } catch (err) {
       this.log.error({ err }, 'live snapshot failed');
       res.destroy();
@@ -70,6 +89,12 @@ export class LiveHub {
     if (this.clients.size === 0) return;
     const unit = await this.store.getUnit(unitId);
     if (unit) this.broadcast(`event: unit\ndata: ${JSON.stringify(unit)}\n\n`);
+  }
+
+  private async publishAlert(alertId: number): Promise<void> {
+    if (this.clients.size === 0 || !this.alerts) return;
+    const alert = await this.alerts.get(alertId);
+    if (alert) this.broadcast(`event: alert\ndata: ${JSON.stringify(alert)}\n\n`);
   }
 
   private broadcast(chunk: string): void {
@@ -94,7 +119,7 @@ export class LiveHub {
   /** Ends every stream, so the HTTP server can close without waiting on them. */
   close(): void {
     clearInterval(this.heartbeat);
-    this.unsubscribe();
+    for (const stop of this.unsubscribe) stop();
     for (const client of this.clients) client.res.end();
     this.clients.clear();
   }

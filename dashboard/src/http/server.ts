@@ -60,7 +60,7 @@ export async function buildHttpServer(options: HttpServerOptions) {
   const assets = options.assets ?? loadWebAssets();
   const log = options.logger.child({ module: 'http' });
   const app = Fastify({ loggerInstance: log, bodyLimit: 64 * 1024 });
-  const hub = new LiveHub(options.store, options.changes, log);
+  const hub = new LiveHub(options.store, options.changes, log, options.alerts?.store);
 
   // Before any route, so every route's schema lands in the OpenAPI document.
   await app.register(openApiPlugin, { sessionCookie: sessionCookieName(options.cookieSecure) });

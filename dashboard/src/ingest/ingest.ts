@@ -74,7 +74,15 @@ export type IngestNotice =
   | { kind: 'state'; unitId: string; state: 'online' | 'offline'; bootId: string; receivedAt: number }
   | { kind: 'birth'; unitId: string; birth: BirthPayload; receivedAt: number }
   | { kind: 'event'; unitId: string; event: EventPayload; receivedAt: number }
-  | { kind: 'records'; unitId: string; bootId: string; records: readonly TelemetryRecordV2[]; receivedAt: number };
+  | {
+      kind: 'records';
+      unitId: string;
+      bootId: string;
+      /** The whole batch as received, duplicates included; `seqs` says which records were newly stored. */
+      records: readonly TelemetryRecordV2[];
+      seqs: readonly number[];
+      receivedAt: number;
+    };
 
 export interface Ingest {
   readonly connected: boolean;
@@ -193,7 +201,9 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
     stats.recordsInserted += outcome.inserted;
     stats.recordsDuplicate += outcome.duplicates;
     stats.recordsClockSuspect += outcome.clockSuspect ?? 0;
-    if (outcome.inserted > 0) await notify({ kind: 'records', unitId, bootId, records, receivedAt });
+    if (outcome.inserted > 0) {
+      await notify({ kind: 'records', unitId, bootId, records, seqs: outcome.insertedSeqs, receivedAt });
+    }
     if (outcome.rebuilt) {
       stats.bootsRebuilt++;
       log.info({ unitId, bootId, records: batch.records.length }, 'late telemetry record: boot state folded again');

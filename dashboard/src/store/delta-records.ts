@@ -42,6 +42,12 @@ const SQL = {
      FROM telemetry_records r
      LEFT JOIN positions p ON p.unit_id = r.unit_id AND p.boot_id = r.boot_id AND p.seq = r.seq
      WHERE r.unit_id = $1 AND r.boot_id = $2 ORDER BY r.seq`,
+  recordsBetween: `SELECT r.seq, r.ts, r.received_at, r.historical, r.body, p.body AS position
+     FROM telemetry_records r
+     LEFT JOIN positions p ON p.unit_id = r.unit_id AND p.boot_id = r.boot_id AND p.seq = r.seq
+     WHERE r.unit_id = $1 AND r.boot_id = $2 AND r.seq >= $3 AND r.seq <= $4 ORDER BY r.seq`,
+  bootsSince: `SELECT boot_id FROM telemetry_records WHERE unit_id = $1 AND ts >= $2
+     GROUP BY boot_id ORDER BY min(ts)`,
   // The boot the unit last announced on its state topic, else the one whose records began arriving last:
   // unit clocks cannot order boots (no RTC before NTP), and an outbox may replay an old boot after a new one.
   // Ties on arrival time go to the boot stored last: SQLite's rowid, PostgreSQL's arrival serial.
@@ -127,7 +133,7 @@ export class DeltaRecordTable {
     }
     const first = fresh[0];
     const last = fresh.at(-1);
-    if (!first || !last) return { inserted: 0, duplicates, rebuilt: false };
+    if (!first || !last) return { inserted: 0, duplicates, rebuilt: false, insertedSeqs: [] };
 
     const held = await this.db.get<BootRow>(SQL.boot, [unitId, bootId]);
     const rebuilt = held !== undefined && first.seq < held.last_seq;
@@ -143,7 +149,19 @@ export class DeltaRecordTable {
     const state = stateToStore(folded);
     const lastSeq = Math.max(held?.last_seq ?? -1, last.seq);
     await this.db.run(SQL.saveBoot, [unitId, bootId, lastSeq, JSON.stringify(state), receivedAt]);
-    return { inserted: fresh.length, duplicates, rebuilt };
+    return { inserted: fresh.length, duplicates, rebuilt, insertedSeqs: fresh.map((r) => r.seq) };
+  }
+
+  /** The boot's stored records with `fromSeq` ≤ seq ≤ `toSeq`, in seq order, positions as stored. */
+  async stored(unitId: string, bootId: string, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER) {
+    const rows = await this.db.all<RecordRow>(SQL.recordsBetween, [unitId, bootId, fromSeq, toSeq]);
+    return rows.map(recordOf);
+  }
+
+  /** The unit's boots with a record at or after `ts`, the earliest-starting first. */
+  async bootsSince(unitId: string, ts: number): Promise<string[]> {
+    const rows = await this.db.all<{ boot_id: string }>(SQL.bootsSince, [unitId, ts]);
+    return rows.map((r) => r.boot_id);
   }
 
   /** The latest fold of the unit's most recent boot. */
@@ -190,15 +208,14 @@ export class DeltaRecordTable {
     let state: ReconstructedState = {};
     const stored: BatteryReading[] = [];
     for (const row of await this.db.all<RecordRow>(SQL.recordsOfBoot, [unitId, bootId])) {
-      const kinds = JSON.parse(row.body) as Omit<RecordBody, 'ts'>;
-      const position = row.position === null ? {} : { position: JSON.parse(row.position) as RecordBody['position'] };
-      state = applyRecord(state, { ts: row.ts, ...kinds, ...position });
+      const record = recordOf(row);
+      state = applyRecord(state, record);
       if (row.seq < fromSeq) continue;
       const meta = {
         seq: row.seq,
         ts: row.ts,
         historical: row.historical === 1,
-        touchesBattery: kinds.battery !== undefined,
+        touchesBattery: record.battery !== undefined,
       };
       const reading = batteryAfter(meta, state, row.received_at);
       if (!reading) continue;
@@ -209,6 +226,14 @@ export class DeltaRecordTable {
     await this.battery.promoteLatest(unitId, bootId, stored);
     return state;
   }
+}
+
+/** A stored row as the record it came from (position as stored, unit clock reading dropped). */
+function recordOf(row: RecordRow): TelemetryRecordV2 {
+  const kinds = JSON.parse(row.body) as Omit<RecordBody, 'ts'>;
+  const position = row.position === null ? {} : { position: JSON.parse(row.position) as RecordBody['position'] };
+  const historical = row.historical === 1 ? { historical: true } : {};
+  return { seq: row.seq, ts: row.ts, ...kinds, ...position, ...historical };
 }
 
 /** The record with its position as it may be stored: nothing of where the tricycle is while paused. */

@@ -17,6 +17,7 @@ import type {
   InsertResult,
   PositionPoint,
   StoredEvent,
+  StoredRecordSource,
   UnitDefinition,
   UnitState,
   UnitSummary,
@@ -89,7 +90,7 @@ export interface SqlFleetStoreOptions {
  * message is one transaction, so a crash or a refused commit leaves nothing half-stored and the message,
  * not yet acknowledged to the broker, comes again.
  */
-export class SqlFleetStore implements FleetStore {
+export class SqlFleetStore implements FleetStore, StoredRecordSource {
   private readonly clock: ClockPolicy;
 
   constructor(
@@ -230,6 +231,14 @@ export class SqlFleetStore implements FleetStore {
 
   async getUnitState(unitId: string): Promise<UnitState | undefined> {
     return new DeltaRecordTable(this.db, new BatteryTable(this.db)).latest(unitId);
+  }
+
+  async storedRecords(unitId: string, bootId: string, fromSeq?: number, toSeq?: number) {
+    return new DeltaRecordTable(this.db, new BatteryTable(this.db)).stored(unitId, bootId, fromSeq, toSeq);
+  }
+
+  async bootsSince(unitId: string, ts: number): Promise<string[]> {
+    return new DeltaRecordTable(this.db, new BatteryTable(this.db)).bootsSince(unitId, ts);
   }
 
   async listUnits(): Promise<UnitSummary[]> {

@@ -49,6 +49,8 @@ export interface DeltaInsertResult {
   duplicates: number;
   /** True when a record older than the boot's last applied one arrived and the boot was folded again. */
   rebuilt: boolean;
+  /** The seqs newly stored, ascending (`inserted` of them). */
+  insertedSeqs: number[];
   /** Records whose unit clock was not believable, filed under their arrival time instead (clock.ts). */
   clockSuspect?: number;
 }
@@ -125,4 +127,12 @@ export interface FleetStore {
   /** Telemetry records stored, both payload versions, each counted once. */
   countRecords(unitId?: string): Promise<number>;
   close(): Promise<void>;
+}
+
+/** Stored v2 records read back, for the fleet model (pipeline/). */
+export interface StoredRecordSource {
+  /** The boot's stored records with `fromSeq` ≤ seq ≤ `toSeq` (default: all), in seq order. */
+  storedRecords(unitId: string, bootId: string, fromSeq?: number, toSeq?: number): Promise<TelemetryRecordV2[]>;
+  /** The unit's boots with a record at or after `ts`. */
+  bootsSince(unitId: string, ts: number): Promise<string[]>;
 }
