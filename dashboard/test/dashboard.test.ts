@@ -14,8 +14,12 @@ import { sseReader } from './sse.js';
 
 const [A] = UNITS;
 
-/** A coordinator's session on `dashboard`, through the real login route. */
+/** A coordinator's session cookie on `dashboard`, through the real login route. */
 async function login(dashboard: RunningDashboard): Promise<string> {
+  return (await session(dashboard)).cookie;
+}
+
+async function session(dashboard: RunningDashboard): Promise<{ cookie: string; csrf: string }> {
   const account = {
     username: `coordination-${Math.random().toString(36).slice(2, 8)}`,
     password: 'un mot de passe assez long',
@@ -27,7 +31,8 @@ async function login(dashboard: RunningDashboard): Promise<string> {
     body: JSON.stringify(account),
   });
   if (!res.ok) throw new Error(`login refused: ${res.status} ${await res.text()}`);
-  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: csrfToken };
 }
 
 async function listenAnywhere(port = 0): Promise<Server> {
@@ -120,6 +125,40 @@ describe('startDashboard', () => {
       const state = await fetch(`${dashboard.httpUrl}/api/units/${A.id}/state`, { headers: { cookie } });
       expect(state.status).toBe(200);
       expect(await state.json()).toMatchObject({ unitId: A.id, bootId: 'boot-live-v2-01', state: RIDE_FINAL_STATE });
+    } finally {
+      abort.abort();
+      await unit.endAsync();
+    }
+  });
+
+  it('pushes an alert over SSE when it is raised, and again when someone acknowledges it', async () => {
+    const abort = new AbortController();
+    const { cookie, csrf } = await session(dashboard);
+    const res = await fetch(`${dashboard.httpUrl}/api/live`, { signal: abort.signal, headers: { cookie } });
+    const unit = await connectUnit(dashboard.mqttUrl, A.id, A.secret);
+    try {
+      const live = sseReader(res);
+      const snapshot = JSON.parse((await live.until((e) => e.event === 'snapshot')).data) as {
+        alerts: { kind: string }[];
+      };
+      // The open alerts come with the snapshot: the earlier ride left a BMS protection open.
+      expect(snapshot.alerts.map((a) => a.kind)).toEqual(['bms-protection']);
+      const batch = rideBatch('boot-live-alert-1', [0]);
+      const [first] = batch.records;
+      if (!first?.battery) throw new Error('the ride starts with a battery record');
+      const flat = { ...batch, records: [{ ...first, battery: { ...first.battery, socPct: 7 } }] };
+      await unit.publishAsync(unitTopic(A.id, 'telemetry'), Buffer.from(encodeBatch(flat)), { qos: 1 });
+      const isLow = (e: { event: string; data: string }) => e.event === 'alert' && e.data.includes('"low-battery"');
+      const raised = JSON.parse((await live.until(isLow)).data);
+      expect(raised).toMatchObject({ unitId: A.id, kind: 'low-battery', severity: 'critical', acknowledgedBy: null });
+
+      const ack = await fetch(`${dashboard.httpUrl}/api/alerts/${raised.id}/ack`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrf },
+      });
+      expect(ack.status).toBe(200);
+      const acknowledged = JSON.parse((await live.until(isLow)).data);
+      expect(acknowledged).toMatchObject({ id: raised.id, acknowledgedBy: expect.stringMatching(/^coordination-/) });
     } finally {
       abort.abort();
       await unit.endAsync();
