@@ -6,7 +6,7 @@ const ingest: Principal = { kind: 'ingest', username: 'dashboard-ingest' };
 const units = new Set(['tri-01', 'tri-02']);
 
 describe('broker ACL', () => {
-  it('lets a unit publish only inside its own subtree, and never to its own commands', () => {
+  it('lets a unit publish only on its own channels and command replies, never to its own commands', () => {
     expect(canPublish(unit, 'triporteur/v1/tri-01/telemetry', units)).toBe(true);
     expect(canPublish(unit, 'triporteur/v1/tri-01/state', units)).toBe(true);
     expect(canPublish(unit, 'triporteur/v1/tri-01/reply/diag', units)).toBe(true);
@@ -15,6 +15,11 @@ describe('broker ACL', () => {
     expect(canPublish(unit, 'triporteur/v1/tri-01/cmd/restart', units)).toBe(false);
     expect(canPublish(unit, 'triporteur/v1/tri-01/cmd', units)).toBe(false);
     expect(canPublish(unit, '$SYS/broker/x', units)).toBe(false);
+    // The same list as the generated Mosquitto ACL: nothing else under its own prefix.
+    expect(canPublish(unit, 'triporteur/v1/tri-01/debug', units)).toBe(false);
+    expect(canPublish(unit, 'triporteur/v1/tri-01/reply/', units)).toBe(false);
+    expect(canPublish(unit, 'triporteur/v1/tri-01/reply/a/b', units)).toBe(false);
+    expect(canPublish(unit, 'triporteur/v1/tri-01/telemetry/x', units)).toBe(false);
   });
 
   it('lets a unit subscribe only to its own commands', () => {

@@ -1,4 +1,6 @@
-import { isInUnitSubtree, TOPIC_ROOT } from '@triporteur/edge/contract';
+import { FLEET_FILTERS, replyTopic, TOPIC_ROOT, type UnitChannel, unitTopic } from '@triporteur/edge/contract';
+
+export const UNIT_CHANNELS = Object.keys(FLEET_FILTERS) as UnitChannel[];
 
 /**
  * Who may do what on the embedded broker. Pure functions, so the rules are tested without a socket.
@@ -9,15 +11,25 @@ export type Principal = { kind: 'unit'; unitId: string } | { kind: 'ingest'; use
 
 const cmdPrefix = (unitId: string) => `${TOPIC_ROOT}/${unitId}/cmd/`;
 
+/**
+ * What a unit may publish: its own channels and the replies to its commands; the embedded broker and the
+ * generated Mosquitto ACL both take it from here. Commands flow towards the unit only: a unit writing its
+ * own cmd/ would look like a technician.
+ */
+export function unitWriteTopics(unitId: string): string[] {
+  return [...UNIT_CHANNELS.map((channel) => unitTopic(unitId, channel)), replyTopic(unitId, '+')];
+}
+
+/** MQTT matching for the filters above: `+` is exactly one non-empty level. */
+function matches(filter: string, topic: string): boolean {
+  const want = filter.split('/');
+  const have = topic.split('/');
+  return want.length === have.length && want.every((level, i) => (level === '+' ? have[i] !== '' : level === have[i]));
+}
+
 export function canPublish(principal: Principal, topic: string, unitIds: ReadonlySet<string>): boolean {
   if (topic.includes('+') || topic.includes('#')) return false;
-  if (principal.kind === 'unit') {
-    const { unitId } = principal;
-    // Commands flow towards the unit only; a unit writing its own cmd/ would look like a technician.
-    return (
-      isInUnitSubtree(unitId, topic) && !topic.startsWith(cmdPrefix(unitId)) && topic !== cmdPrefix(unitId).slice(0, -1)
-    );
-  }
+  if (principal.kind === 'unit') return unitWriteTopics(principal.unitId).some((filter) => matches(filter, topic));
   const parts = topic.split('/');
   const unitId = parts[2] ?? '';
   return (

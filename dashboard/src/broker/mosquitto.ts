@@ -6,11 +6,9 @@ import {
   FLEET_REPLY_FILTER,
   isValidUnitId,
   MAX_PAYLOAD_BYTES,
-  replyTopic,
   UNIT_ID_PATTERN,
-  type UnitChannel,
-  unitTopic,
 } from '@triporteur/edge/contract';
+import { UNIT_CHANNELS, unitWriteTopics } from './acl.js';
 import { MosquittoError, MosquittoErrorCode } from './mosquitto-errors.js';
 
 /**
@@ -39,8 +37,6 @@ export const MAX_QUEUED_MESSAGES = 100_000;
 
 /** Seconds between saves of the session database; Mosquitto's default (30 min) risks queued telemetry on a crash. */
 const AUTOSAVE_INTERVAL_S = 60;
-
-const UNIT_CHANNELS = Object.keys(FLEET_FILTERS) as UnitChannel[];
 
 export interface MosquittoTlsListener {
   port: number;
@@ -142,11 +138,6 @@ export function renderMosquittoConf(options: MosquittoConfOptions): string {
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** What a unit may publish: its own channels and the replies to its commands. */
-export function unitWriteTopics(unitId: string): string[] {
-  return [...UNIT_CHANNELS.map((channel) => unitTopic(unitId, channel)), replyTopic(unitId, '+')];
 }
 
 /** What the ingest account may read: every unit's channels and replies. */
