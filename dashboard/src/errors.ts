@@ -15,6 +15,10 @@ export const DashboardErrorCode = {
   WEB_ASSETS: 'DSH_WEB_ASSETS',
   INTERNAL: 'DSH_INTERNAL',
   BUS_CONNECT: 'DSH_BUS_CONNECT',
+  NOT_FOUND: 'DSH_NOT_FOUND',
+  UNKNOWN_UNIT: 'DSH_UNKNOWN_UNIT',
+  LIVE_FULL: 'DSH_LIVE_FULL',
+  BAD_REQUEST: 'DSH_BAD_REQUEST',
 } as const;
 
 export type DashboardErrorCode = (typeof DashboardErrorCode)[keyof typeof DashboardErrorCode];

@@ -102,7 +102,7 @@ describe('http server (inject)', () => {
     expect(none.json()).toEqual({ unitId: 'tri-02', bootId: null, lastSeq: null, receivedAt: null, state: null });
     const unknown = await get('/api/units/tri-99/state');
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toEqual({ error: 'unknown_unit', message: 'no unit "tri-99"' });
+    expect(unknown.json()).toEqual({ code: 'DSH_UNKNOWN_UNIT', message: 'no unit "tri-99"' });
   });
 
   it('GET / serves the French page with rows, strict CSP and no inline script', async () => {
@@ -151,7 +151,7 @@ describe('http server (inject)', () => {
   it('answers unknown routes with JSON 404 and healthz with the health report', async () => {
     const missing = await app.inject('/api/nope');
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error: 'not_found', message: 'no route GET /api/nope' });
+    expect(missing.json()).toEqual({ code: 'DSH_NOT_FOUND', message: 'no route GET /api/nope' });
     expect(missing.headers['content-security-policy']).toBeDefined();
     const health = await app.inject('/healthz');
     expect(health.statusCode).toBe(200);
@@ -173,7 +173,7 @@ describe('http server (inject)', () => {
     try {
       const res = await brokenApp.inject({ url: '/api/units', headers: { cookie: brokenCookie } });
       expect(res.statusCode).toBe(500);
-      expect(res.json()).toEqual({ error: 'internal_error', message: 'internal server error' });
+      expect(res.json()).toEqual({ code: 'DSH_INTERNAL', message: 'internal server error' });
       expect(res.body).not.toMatch(/sqlite|at .*\.ts/i);
       expect((await brokenApp.inject('/healthz')).statusCode).toBe(503);
     } finally {

@@ -6,6 +6,7 @@ import { authPlugin, sessionCookieName } from '../auth/plugin.js';
 import { can, Permission } from '../auth/roles.js';
 import { AuthErrorSchema } from '../auth/routes.js';
 import type { CommandClient } from '../commands/command-client.js';
+import { DashboardErrorCode } from '../errors.js';
 import type { FleetHistoryStore } from '../fleet/fleet-store.js';
 import type { SqlDb } from '../store/sql/types.js';
 import { type FleetStore, UnitSummarySchema } from '../store/types.js';
@@ -16,6 +17,7 @@ import { renderIndex } from './render.js';
 import { alertRoutes } from './routes/alerts.js';
 import { commandRoutes } from './routes/commands.js';
 import { fleetRoutes } from './routes/fleet.js';
+import { ErrorBody } from './schemas.js';
 import { UnitStateResponseSchema } from './state-schema.js';
 
 export interface HealthReport {
@@ -53,8 +55,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
 };
-
-const ErrorBody = Type.Object({ error: Type.String(), message: Type.String() });
 
 export async function buildHttpServer(options: HttpServerOptions) {
   const assets = options.assets ?? loadWebAssets();
@@ -114,15 +114,17 @@ export async function buildHttpServer(options: HttpServerOptions) {
   app.addHook('preClose', async () => hub.close());
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    reply
+      .code(404)
+      .send({ code: DashboardErrorCode.NOT_FOUND, message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) {
       request.log.error({ err }, 'request failed');
-      return reply.code(500).send({ error: 'internal_error', message: 'internal server error' });
+      return reply.code(500).send({ code: DashboardErrorCode.INTERNAL, message: 'internal server error' });
     }
-    return reply.code(status).send({ error: err.code ?? 'bad_request', message: err.message });
+    return reply.code(status).send({ code: err.code ?? DashboardErrorCode.BAD_REQUEST, message: err.message });
   });
 
   app.get('/', async (request, reply) => {
@@ -168,7 +170,9 @@ export async function buildHttpServer(options: HttpServerOptions) {
     async (request, reply) => {
       const { id } = request.params as { id: string };
       if (!(await options.store.getUnit(id))) {
-        return reply.code(404).send({ error: 'unknown_unit', message: `no unit ${JSON.stringify(id)}` });
+        return reply
+          .code(404)
+          .send({ code: DashboardErrorCode.UNKNOWN_UNIT, message: `no unit ${JSON.stringify(id)}` });
       }
       const held = await options.store.getUnitState(id);
       return {
@@ -185,7 +189,8 @@ export async function buildHttpServer(options: HttpServerOptions) {
     '/api/live',
     { preHandler: fleetView, schema: { response: { 503: ErrorBody, ...denied } } },
     async (request, reply) => {
-      if (hub.full) return reply.code(503).send({ error: 'too_many_clients', message: 'too many live connections' });
+      if (hub.full)
+        return reply.code(503).send({ code: DashboardErrorCode.LIVE_FULL, message: 'too many live connections' });
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {

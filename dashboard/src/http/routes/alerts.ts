@@ -1,4 +1,4 @@
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { UNIT_ID_PATTERN } from '@triporteur/edge/contract';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { AlertEngine } from '../../alerts/alerts.js';
@@ -8,6 +8,7 @@ import { AuthErrorCode, authError } from '../../auth/errors.js';
 import type { PermissionHook } from '../../auth/plugin.js';
 import { AuthErrorSchema } from '../../auth/routes.js';
 import { SESSION_SECURITY } from '../openapi.js';
+import { ErrorBody, nullable } from '../schemas.js';
 
 export interface AlertRoutesOptions {
   alerts: AlertEngine;
@@ -19,13 +20,6 @@ export interface AlertRoutesOptions {
 
 /** The OpenAPI group of these routes. */
 export const ALERTS_TAG = 'alertes';
-
-const ErrorBody = Type.Object({
-  code: Type.String({ description: 'Code stable, p. ex. DSH_ALERT_UNKNOWN' }),
-  message: Type.String({ description: 'Explication en français' }),
-});
-
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const AlertSchema = Type.Object({
   id: Type.Integer({ minimum: 1 }),

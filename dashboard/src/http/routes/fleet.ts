@@ -1,4 +1,4 @@
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { EventPayloadSchema, PositionUpdateSchema, UNIT_ID_PATTERN } from '@triporteur/edge/contract';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { PermissionHook } from '../../auth/plugin.js';
@@ -6,6 +6,7 @@ import { AuthErrorSchema } from '../../auth/routes.js';
 import type { FleetHistoryStore } from '../../fleet/fleet-store.js';
 import type { FleetStore as RecordStore } from '../../store/types.js';
 import { SESSION_SECURITY } from '../openapi.js';
+import { ErrorBody, nullable } from '../schemas.js';
 
 export interface FleetRoutesOptions {
   /** Stops, outings, zone events and the funders' report. */
@@ -47,12 +48,6 @@ export const MAX_SPAN_MS = {
 export const MAX_POSITIONS = 10_000;
 export const MAX_EVENTS = 5_000;
 
-const ErrorBody = Type.Object({
-  code: Type.String({ description: 'Code stable, p. ex. DSH_FLEET_BAD_RANGE' }),
-  message: Type.String({ description: 'Explication en français' }),
-});
-
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Ms = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
 
 const UnitParams = Type.Object({ unitId: Type.String({ pattern: UNIT_ID_PATTERN }) });
