@@ -47,12 +47,6 @@ function wallClock(ts: number, timeZone: string): WallClock {
   };
 }
 
-/** "YYYY-MM-DD" of `ts` in `timeZone`. */
-export function localDate(ts: number, timeZone: string): string {
-  const w = wallClock(ts, timeZone);
-  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
-}
-
 /** Offset of `timeZone` from UTC at `ts`, ms (Paris: +1 h in winter, +2 h in summer). */
 function offsetMs(ts: number, timeZone: string): number {
   const w = wallClock(ts, timeZone);
@@ -60,8 +54,7 @@ function offsetMs(ts: number, timeZone: string): number {
   return asUtc - (ts - (((ts % 1000) + 1000) % 1000));
 }
 
-/** The instant local midnight began on the local day of `ts`. */
-export function startOfLocalDay(ts: number, timeZone: string): number {
+function computeStartOfDay(ts: number, timeZone: string): number {
   const w = wallClock(ts, timeZone);
   const midnightAsUtc = Date.UTC(w.year, w.month - 1, w.day);
   // French DST changes happen at 02:00/03:00, never at midnight, so the offset at the first guess holds;
@@ -71,8 +64,41 @@ export function startOfLocalDay(ts: number, timeZone: string): number {
   return guess;
 }
 
+interface DaySpan {
+  start: number;
+  next: number;
+  date: string;
+}
+
+/** Recent local days per zone: every record asks, and formatToParts is the costly part of the answer. */
+const spans = new Map<string, DaySpan[]>();
+const SPANS_KEPT = 8;
+
+function daySpan(ts: number, timeZone: string): DaySpan {
+  const list = spans.get(timeZone) ?? [];
+  const hit = list.find((s) => ts >= s.start && ts < s.next);
+  if (hit) return hit;
+  const start = computeStartOfDay(ts, timeZone);
+  // 26 h after this midnight always lands inside the next day, even on a 25-hour day.
+  const next = computeStartOfDay(start + 26 * 3_600_000, timeZone);
+  const w = wallClock(ts, timeZone);
+  const date = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  const span = { start, next, date };
+  spans.set(timeZone, [span, ...list].slice(0, SPANS_KEPT));
+  return span;
+}
+
+/** "YYYY-MM-DD" of `ts` in `timeZone`. */
+export function localDate(ts: number, timeZone: string): string {
+  return daySpan(ts, timeZone).date;
+}
+
+/** The instant local midnight began on the local day of `ts`. */
+export function startOfLocalDay(ts: number, timeZone: string): number {
+  return daySpan(ts, timeZone).start;
+}
+
 /** The instant the next local day begins after `ts`. */
 export function startOfNextLocalDay(ts: number, timeZone: string): number {
-  // 26 h after this midnight always lands inside the next day, even on a 25-hour day.
-  return startOfLocalDay(startOfLocalDay(ts, timeZone) + 26 * 3_600_000, timeZone);
+  return daySpan(ts, timeZone).next;
 }
