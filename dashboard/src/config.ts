@@ -36,6 +36,20 @@ export const HttpConfigSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** What the web page needs to know that is not fleet data. */
+export const UiConfigSchema = Type.Object(
+  {
+    /**
+     * Map tiles, Leaflet's template (`https://tiles.example.org/{z}/{x}/{y}.png`), or a path on this server.
+     * Absent: no tiles, the markers on a plain background (the map stays usable offline and with no provider).
+     */
+    tileUrl: Type.Optional(Type.String({ pattern: '^(https://[^\\s"\'<>]+|/[^\\s"\'<>]*)$', maxLength: 500 })),
+    /** Credit the tile provider asks for, shown on the map. */
+    tileAttribution: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const EmbeddedBrokerSchema = Type.Object(
   { mode: Type.Literal('embedded'), host: Host('127.0.0.1'), port: Port(1883) },
   { additionalProperties: false },
@@ -94,6 +108,7 @@ export const DashboardConfigSchema = Type.Object(
   {
     configVersion: Type.Literal(DASHBOARD_CONFIG_VERSION),
     http: HttpConfigSchema,
+    ui: UiConfigSchema,
     broker: Type.Union([EmbeddedBrokerSchema, ExternalBrokerSchema], { default: { mode: 'embedded' } }),
     store: StoreConfigSchema,
     retention: RetentionConfigSchema,
@@ -124,6 +139,7 @@ export const DashboardConfigSchema = Type.Object(
 
 export type DashboardConfig = Static<typeof DashboardConfigSchema>;
 export type StoreConfig = Static<typeof StoreConfigSchema>;
+export type UiConfig = Static<typeof UiConfigSchema>;
 export type RetentionConfig = Static<typeof RetentionConfigSchema>;
 
 /** Where the configured store lives, as openStore takes it (validated: the engine's field is there). */
@@ -153,6 +169,8 @@ const PATTERN_HINTS: Record<string, string> = {
   id: 'expected a lower-case slug: a-z, 0-9 and "-", 2 to 63 characters, e.g. "tri-lyon-01"',
   secretHash: 'expected a hash printed by `triporteur-dashboard hash-secret` (scrypt$…$…), never the secret itself',
   username: 'expected letters, digits, ".", "_" or "-", up to 64 characters',
+  tileUrl:
+    'expected an https:// tile template such as https://tiles.example.org/{z}/{x}/{y}.png, or a path on this server',
   url: 'expected mqtt://host:port or mqtts://host:port (broker), postgres://user@host:port/db (store)',
 };
 

@@ -202,6 +202,7 @@ export async function startDashboard(
       store,
       db: store.db,
       cookieSecure: config.http.cookieSecure,
+      ui: config.ui,
       changes: {
         onChange: (listener) => bus.subscribe((s) => s.kind === 'unit' && listener(s.unitId)),
         onAlert: (listener) => bus.subscribe((s) => s.kind === 'alert' && listener(s.alertId)),

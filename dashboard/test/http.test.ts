@@ -1,6 +1,7 @@
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpServer, type HttpServer } from '../src/http/server.js';
+import { buildHttpServer, type HttpServer, tileOrigin } from '../src/http/server.js';
 import { openSqliteStore } from '../src/store/open.js';
 import type { SqlFleetStore } from '../src/store/sql-store.js';
 import { captureLogger, telemetry, tempDir } from './helpers.js';
@@ -148,6 +149,29 @@ describe('http server (inject)', () => {
     expect(css.body).toContain(':focus-visible');
   });
 
+  it('serves the map and chart libraries from their packages, compressed when asked, with validators', async () => {
+    const plain = await app.inject('/vendor/leaflet.js');
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toContain('Leaflet');
+    const br = await app.inject({ url: '/vendor/leaflet.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('accept-encoding');
+    expect(brotliDecompressSync(br.rawPayload).toString('utf8')).toBe(plain.body);
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+    const gz = await app.inject({ url: '/vendor/uPlot.iife.min.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString('utf8')).toContain('uPlot');
+    const again = await app.inject({
+      url: '/vendor/leaflet.js',
+      headers: { 'if-none-match': String(plain.headers.etag) },
+    });
+    expect(again.statusCode).toBe(304);
+    const png = await app.inject({ url: '/vendor/images/marker-icon.png', headers: { 'accept-encoding': 'br' } });
+    expect([png.headers['content-type'], png.headers['content-encoding']]).toEqual(['image/png', undefined]);
+    expect((await app.inject('/vendor/leaflet.js.map')).statusCode).toBe(404);
+  });
+
   it('answers unknown routes with JSON 404 and healthz with the health report', async () => {
     const missing = await app.inject('/api/nope');
     expect(missing.statusCode).toBe(404);
@@ -178,6 +202,37 @@ describe('http server (inject)', () => {
       expect((await brokenApp.inject('/healthz')).statusCode).toBe(503);
     } finally {
       await brokenApp.close();
+    }
+  });
+});
+
+describe('http server: map tiles', () => {
+  const { logger } = captureLogger();
+
+  it('gives the page its tile settings and lets the tile host, and no other, through the CSP', async () => {
+    const dir = await tempDir();
+    const store = await openSqliteStore(join(dir.path, 'fleet.db'));
+    const tileUrl = 'https://{s}.tiles.example.org/{z}/{x}/{y}.png';
+    const app = await buildHttpServer({
+      store,
+      db: store.db,
+      cookieSecure: false,
+      changes: changeSource(),
+      health: () => ({ ok: true }),
+      logger,
+      ui: { tileUrl, tileAttribution: '© contributeurs OpenStreetMap' },
+    });
+    try {
+      const { cookie } = await loginAs(app, 'coordination', 'coordinator');
+      const res = await app.inject({ url: '/api/ui-config', headers: { cookie } });
+      expect(res.json()).toEqual({ tileUrl, tileAttribution: '© contributeurs OpenStreetMap' });
+      expect(res.headers['content-security-policy']).toContain("img-src 'self' https://*.tiles.example.org;");
+      expect((await app.inject('/api/ui-config')).statusCode).toBe(401);
+      expect(tileOrigin('/tiles/{z}/{x}/{y}.png')).toBeUndefined();
+    } finally {
+      await app.close();
+      await store.close();
+      await dir.remove();
     }
   });
 });

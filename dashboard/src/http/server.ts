@@ -10,14 +10,14 @@ import { DashboardErrorCode } from '../errors.js';
 import type { FleetHistoryStore } from '../fleet/fleet-store.js';
 import type { SqlDb } from '../store/sql/types.js';
 import { type FleetStore, UnitSummarySchema } from '../store/types.js';
-import { loadWebAssets, type WebAssets } from './assets.js';
+import { loadWebAssets, pickEncoding, type WebAssets } from './assets.js';
 import { type ChangeSource, LiveHub } from './live.js';
 import { openApiPlugin } from './openapi.js';
 import { renderIndex } from './render.js';
 import { alertRoutes } from './routes/alerts.js';
 import { commandRoutes } from './routes/commands.js';
 import { fleetRoutes } from './routes/fleet.js';
-import { ErrorBody } from './schemas.js';
+import { ErrorBody, nullable } from './schemas.js';
 import { UnitStateResponseSchema } from './state-schema.js';
 
 export interface HealthReport {
@@ -43,6 +43,16 @@ export interface HttpServerOptions {
   alerts?: AlertEngine;
   /** Stops, outings, zone crossings and the funders' report (fleet/fleet-store.ts). */
   derived?: FleetHistoryStore;
+  /** Map tiles for the web page; without them the map shows markers on a plain background. */
+  ui?: { tileUrl?: string; tileAttribution?: string };
+}
+
+/** The origin a tile template loads images from, for the CSP's img-src; none for a path on this server. */
+export function tileOrigin(tileUrl: string | undefined): string | undefined {
+  if (!tileUrl?.startsWith('https://')) return undefined;
+  // Leaflet's {s} subdomains become a wildcard; the rest of the host stays exact.
+  const host = tileUrl.slice('https://'.length).split('/')[0] ?? '';
+  return `https://${host.replace(/\{s\}/g, '*')}`;
 }
 
 /** Same-origin everything, no inline script or style: the page's JS and CSS are separate files. */
@@ -61,6 +71,7 @@ export async function buildHttpServer(options: HttpServerOptions) {
   const log = options.logger.child({ module: 'http' });
   const app = Fastify({ loggerInstance: log, bodyLimit: 64 * 1024 });
   const hub = new LiveHub(options.store, options.changes, log, options.alerts?.store);
+  const tiles = tileOrigin(options.ui?.tileUrl);
 
   // Before any route, so every route's schema lands in the OpenAPI document.
   await app.register(openApiPlugin, { sessionCookie: sessionCookieName(options.cookieSecure) });
@@ -68,6 +79,7 @@ export async function buildHttpServer(options: HttpServerOptions) {
   await app.register(authPlugin, {
     db: options.db,
     cookieSecure: options.cookieSecure,
+    ...(tiles ? { cspDirectives: { imgSrc: ["'self'", tiles] } } : {}),
     ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
     ...(options.now ? { now: options.now } : {}),
   });
@@ -144,9 +156,17 @@ export async function buildHttpServer(options: HttpServerOptions) {
   });
 
   for (const [name, file] of assets.files) {
-    app.get(`/${name}`, async (_request, reply) =>
-      reply.type(file.type).header('cache-control', 'no-cache').send(file.body),
-    );
+    app.get(`/${name}`, async (request, reply) => {
+      reply
+        .type(file.type)
+        .header('cache-control', 'no-cache')
+        .header('etag', file.etag)
+        .header('vary', 'accept-encoding');
+      if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
+      const encoding = file.type === 'image/png' ? undefined : pickEncoding(request.headers['accept-encoding']);
+      if (encoding === undefined) return reply.send(file.body);
+      return reply.header('content-encoding', encoding).send(encoding === 'br' ? file.brotli : file.gzip);
+    });
   }
 
   app.get(
@@ -183,6 +203,20 @@ export async function buildHttpServer(options: HttpServerOptions) {
         state: held?.state ?? null,
       };
     },
+  );
+
+  app.get(
+    '/api/ui-config',
+    {
+      preHandler: fleetView,
+      schema: {
+        response: {
+          200: Type.Object({ tileUrl: nullable(Type.String()), tileAttribution: nullable(Type.String()) }),
+          ...denied,
+        },
+      },
+    },
+    async () => ({ tileUrl: options.ui?.tileUrl ?? null, tileAttribution: options.ui?.tileAttribution ?? null }),
   );
 
   app.get(
