@@ -111,6 +111,7 @@ export {
   type BenchSimulator,
   startBenchSimulator,
 } from './simulation/bench-simulators.js';
+export { mulberry32 } from './simulation/random.js';
 export { type RunningScenario, runScenario, type ScenarioStep } from './simulation/scenario.js';
 export { ManualClock } from './testing/manual-clock.js';
 export {

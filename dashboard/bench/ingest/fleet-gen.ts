@@ -1,4 +1,6 @@
 import type { StatePayload, TelemetryBatchV2, TelemetryRecordV2 } from '@triporteur/edge/contract';
+// mulberry32: a tiny seeded generator, the same stream on every machine.
+import { mulberry32 as seededRandom } from '@triporteur/firmware-bridge';
 
 /**
  * The simulated fleet's payloads: what each unit's edge would send on a ride, as payload-v2 records
@@ -13,18 +15,6 @@ export const RECORD_INTERVAL_MS = 10_000;
 export function benchUnitIds(count: number): string[] {
   const width = Math.max(4, String(count).length);
   return Array.from({ length: count }, (_, i) => `bench-${String(i + 1).padStart(width, '0')}`);
-}
-
-/** mulberry32: a tiny seeded generator, the same stream on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A unit's ride so far: the values its next record moves on from. */

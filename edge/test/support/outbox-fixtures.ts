@@ -25,17 +25,8 @@ export function records(from: number, count: number, options: Parameters<typeof 
   return Array.from({ length: count }, (_, i) => record(from + i, options));
 }
 
-/** mulberry32: a small seeded PRNG, so a failing random case can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG, so a failing random case can be replayed from its seed. */
+export { mulberry32 as prng } from '@triporteur/firmware-bridge';
 
 /** A clock the test moves by hand. */
 export function manualClock(start = T0): { now: () => number; set: (ms: number) => void } {

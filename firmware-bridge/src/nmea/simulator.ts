@@ -1,5 +1,6 @@
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { BridgeError, BridgeErrorCode } from '../errors.js';
+import { mulberry32 } from '../simulation/random.js';
 import type { ByteTransport } from '../transport/transport.js';
 import { encodeSentence } from './encode.js';
 import { type LatLon, Route, VAULX_EN_VELIN_LOOP } from './route.js';
@@ -216,18 +217,6 @@ function concat(parts: Uint8Array[]): Uint8Array {
 function round(value: number, decimals: number): number {
   const scale = 10 ** decimals;
   return Math.round(value * scale) / scale;
-}
-
-/** Mulberry32: small, seeded, repeatable. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function invalid(name: string, value: number): BridgeError {

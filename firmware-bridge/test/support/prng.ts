@@ -1,11 +1,2 @@
-/** Mulberry32: small, seeded, repeatable. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fuzz and scenario tests' seeded generator: the simulators' own, so a failing case replays from its seed. */
+export { mulberry32 as prng } from '../../src/simulation/random.js';
