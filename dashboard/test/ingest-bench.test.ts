@@ -27,7 +27,7 @@ import {
   throughputTable,
 } from '../bench/ingest/report.js';
 import { SseParser, unitReading } from '../bench/ingest/sse.js';
-import type { IngestStats } from '../src/ingest/ingest.js';
+import { emptyIngestStats, type IngestStats } from '../src/ingest/ingest.js';
 
 /**
  * The pure parts of the dashboard ingest bench (dashboard/bench/ingest): payload generation, the live
@@ -170,35 +170,7 @@ describe('percentiles', () => {
 });
 
 function stats(inserted: number, extra: Partial<IngestStats> = {}): IngestStats {
-  return {
-    connected: true,
-    messages: 0,
-    recordsInserted: inserted,
-    recordsDuplicate: 0,
-    recordsSkipped: 0,
-    bootsRebuilt: 0,
-    statesApplied: 0,
-    statesStale: 0,
-    births: 0,
-    eventsInserted: 0,
-    eventsDuplicate: 0,
-    recordsClockSuspect: 0,
-    storeRetries: 0,
-    dropped: {
-      'too-large': 0,
-      'not-json': 0,
-      schema: 0,
-      empty: 0,
-      'bad-header': 0,
-      corrupt: 0,
-      'inflate-limit': 0,
-      'bad-topic': 0,
-      'unknown-unit': 0,
-      'unhandled-channel': 0,
-      'store-error': 0,
-    },
-    ...extra,
-  };
+  return { ...emptyIngestStats(), connected: true, recordsInserted: inserted, ...extra };
 }
 
 function ingestRun(engine: IngestFigures['engine'], elapsedMs: number, extra: Partial<IngestFigures> = {}) {

@@ -96,25 +96,9 @@ export interface Ingest {
 
 const CHANNEL_FILTERS = [FLEET_FILTERS.state, FLEET_FILTERS.birth, FLEET_FILTERS.events, FLEET_FILTERS.telemetry];
 
-/** The subscriptions, shared between dashboard processes of one group when `shareGroup` is set. */
-export function ingestFilters(shareGroup?: string): string[] {
-  return CHANNEL_FILTERS.map((filter) => (shareGroup ? `$share/${shareGroup}/${filter}` : filter));
-}
-
-/**
- * Subscribes to the fleet, validates every payload against the contract and writes what is valid.
- * Acknowledges a QoS 1 message only once the store has it, so a crash never loses an acked record.
- */
-export async function startIngest(options: IngestOptions): Promise<Ingest> {
-  const log = options.logger.child({ module: 'ingest' });
-  const now = options.now ?? Date.now;
-  const known = new Set(options.unitIds);
-  const FILTERS = ingestFilters(options.shareGroup);
-  const listeners = new Set<(unitId: string) => void>();
-  const noticeListeners = new Set<(notice: IngestNotice) => void | Promise<void>>();
-  if (options.onNotice) noticeListeners.add(options.onNotice);
-  const throttle = new WarnThrottle(log, now);
-  const stats: IngestStats = {
+/** Every counter at zero: how an ingest starts. */
+export function emptyIngestStats(): IngestStats {
+  return {
     connected: false,
     messages: 0,
     recordsInserted: 0,
@@ -142,6 +126,27 @@ export async function startIngest(options: IngestOptions): Promise<Ingest> {
       'store-error': 0,
     },
   };
+}
+
+/** The subscriptions, shared between dashboard processes of one group when `shareGroup` is set. */
+export function ingestFilters(shareGroup?: string): string[] {
+  return CHANNEL_FILTERS.map((filter) => (shareGroup ? `$share/${shareGroup}/${filter}` : filter));
+}
+
+/**
+ * Subscribes to the fleet, validates every payload against the contract and writes what is valid.
+ * Acknowledges a QoS 1 message only once the store has it, so a crash never loses an acked record.
+ */
+export async function startIngest(options: IngestOptions): Promise<Ingest> {
+  const log = options.logger.child({ module: 'ingest' });
+  const now = options.now ?? Date.now;
+  const known = new Set(options.unitIds);
+  const FILTERS = ingestFilters(options.shareGroup);
+  const listeners = new Set<(unitId: string) => void>();
+  const noticeListeners = new Set<(notice: IngestNotice) => void | Promise<void>>();
+  if (options.onNotice) noticeListeners.add(options.onNotice);
+  const throttle = new WarnThrottle(log, now);
+  const stats = emptyIngestStats();
 
   const drop = (reason: DropReason, unitId: string | undefined, detail: string) => {
     stats.dropped[reason]++;
