@@ -1,73 +1,80 @@
-// Live updates for the fleet table. The server renders the same rows (src/http/render.ts);
-// this file rebuilds them from Server-Sent Events. Text goes in through textContent only.
+// The fleet view: map and sortable list, live over Server-Sent Events. Without JavaScript the
+// server-rendered table (src/http/render.ts) stays as it is; this file takes it over.
 
-const tbody = document.getElementById('units');
+import { FleetMap } from './js/fleet-map.js';
+import { FleetModel } from './js/fleet-model.js';
+import { FleetTable } from './js/fleet-table.js';
+import { I18n } from './js/i18n.js';
+import { mountLanguageSwitch } from './js/language-switch.js';
+
+const i18n = new I18n();
+const model = new FleetModel();
 const status = document.getElementById('live-status');
+const table = new FleetTable(document.getElementById('flotte'), model, i18n);
+let liveState = 'initial';
 
-const socFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const dateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'medium' });
-
-function el(tag, attrs, children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs ?? {})) node.setAttribute(name, value);
-  for (const child of children ?? []) node.append(child);
-  return node;
+function showStatus() {
+  status.dataset.live = liveState === 'on' ? 'on' : 'off';
+  status.textContent = i18n.t({ initial: 'statusInitial', on: 'statusLive', lost: 'statusLost' }[liveState]);
 }
 
-function missing() {
-  return [el('span', { 'aria-hidden': 'true' }, ['—']), el('span', { class: 'sr-only' }, ['non disponible'])];
-}
-
-function cell(field, children) {
-  return el('td', { 'data-field': field }, children);
-}
-
-function buildRow(unit) {
-  const b = unit.battery;
-  const badge = unit.online
-    ? el('span', { class: 'badge badge-online' }, ['En ligne'])
-    : el('span', { class: 'badge badge-offline' }, ['Hors ligne']);
-  const seen =
-    unit.lastSeen === null
-      ? ['jamais']
-      : [el('time', { datetime: new Date(unit.lastSeen).toISOString() }, [dateTime.format(unit.lastSeen)])];
-  return el('tr', { 'data-unit': unit.id, 'data-online': String(unit.online) }, [
-    el('th', { scope: 'row', 'data-field': 'name' }, [unit.name]),
-    cell('state', [badge]),
-    cell('soc', b ? [socFormat.format(b.socPct)] : missing()),
-    cell('voltage', b ? [oneDecimal.format(b.voltageV)] : missing()),
-    cell('current', b ? [oneDecimal.format(b.currentA)] : missing()),
-    cell('lastSeen', seen),
-  ]);
-}
-
-function emptyRow() {
-  return el('tr', { 'data-empty': 'true' }, [el('td', { colspan: '6' }, ['Aucun triporteur configuré.'])]);
-}
-
-function renderAll(units) {
-  tbody.replaceChildren(...(units.length > 0 ? units.map(buildRow) : [emptyRow()]));
-}
-
-function renderUnit(unit) {
-  const row = buildRow(unit);
-  const existing = [...tbody.rows].find((r) => r.dataset.unit === unit.id);
-  if (existing) {
-    existing.replaceWith(row);
-    return;
+async function tileConfig() {
+  try {
+    const response = await fetch('/api/ui-config', { credentials: 'same-origin' });
+    if (response.ok) return await response.json();
+  } catch {
+    // No configuration reachable: the map works on its plain background.
   }
-  tbody.querySelector('tr[data-empty]')?.remove();
-  tbody.append(row);
+  return { tileUrl: null, tileAttribution: null };
 }
 
-function setStatus(live, text) {
-  status.dataset.live = live;
-  status.textContent = text;
+function showUnplaced() {
+  const note = document.getElementById('carte-sans-position');
+  const count = model.list().filter((u) => u.position.kind !== 'known').length;
+  note.hidden = count === 0;
+  note.textContent = i18n.t('unplaced', { count: i18n.format.integer.format(count) });
 }
 
-const source = new EventSource('/api/live');
-source.addEventListener('open', () => setStatus('on', 'Mise à jour en direct active.'));
-source.addEventListener('error', () => setStatus('off', 'Connexion au serveur perdue ; nouvelle tentative…'));
-source.addEventListener('snapshot', (event) => renderAll(JSON.parse(event.data).units));
-source.addEventListener('unit', (event) => renderUnit(JSON.parse(event.data)));
+async function start() {
+  await i18n.init();
+  mountLanguageSwitch(document.getElementById('langue'), i18n);
+  const section = document.getElementById('carte');
+  section.hidden = false;
+  const map = new FleetMap(document.getElementById('carte-fond'), model, i18n, (id) => table.select(id));
+  const config = await tileConfig();
+  document.getElementById('carte-sans-fond').hidden = map.useTiles(config);
+  new ResizeObserver(() => map.resize()).observe(section);
+
+  let firstSnapshot = true;
+  const renderAll = () => {
+    table.render();
+    map.render();
+    showUnplaced();
+  };
+  model.onChange(renderAll);
+  i18n.onChange(() => {
+    showStatus();
+    // Before the first snapshot the server's rows are still in place, in French.
+    if (!firstSnapshot) renderAll();
+  });
+
+  const source = new EventSource('/api/live');
+  source.addEventListener('open', () => {
+    liveState = 'on';
+    showStatus();
+  });
+  source.addEventListener('error', () => {
+    liveState = 'lost';
+    showStatus();
+  });
+  source.addEventListener('snapshot', (event) => {
+    firstSnapshot = false;
+    model.replaceAll(JSON.parse(event.data).units);
+  });
+  source.addEventListener('unit', (event) => model.upsert(JSON.parse(event.data)));
+}
+
+start().catch((err) => {
+  status.dataset.live = 'off';
+  console.error('fleet view failed to start', err);
+});

@@ -1,8 +1,8 @@
 import type { UnitSummary } from '../store/types.js';
 
 /**
- * Server-side rows, so the table is complete without JavaScript. web/app.js builds the very same
- * markup when live updates arrive; change both together.
+ * Server-side rows, so the table is complete without JavaScript. With JavaScript, web/js/fleet-table.js
+ * takes the table over at the first live snapshot and adds the Wi-Fi users and position columns.
  */
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
