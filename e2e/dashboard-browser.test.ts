@@ -1,22 +1,11 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSimulatedTricycle } from '@triporteur/edge';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS_DIR, launchChromium } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS_DIR, useChromium } from './support/browser.js';
 import { addCoordinator, makeUnits, quietLogger, startTestDashboard, until } from './support/fleet.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-});
-afterAll(() => browser?.close());
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const chromium = useChromium();
+const { cleanups } = chromium;
 
 describe('fleet page in Chromium', () => {
   it('shows both simulated tricycles and updates a battery percentage live, without a reload', async () => {
@@ -42,7 +31,7 @@ describe('fleet page in Chromium', () => {
     );
 
     const account = await addCoordinator(dashboard);
-    const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    const page = await chromium.browser.newPage({ viewport: { width: 1024, height: 700 } });
     cleanups.push(() => page.close());
     // Without a session the fleet page sends the browser to the login page, in French.
     await page.goto(`${dashboard.httpUrl}/`);

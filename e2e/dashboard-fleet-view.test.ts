@@ -1,23 +1,13 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeBatch, type TelemetryRecordV2, unitTopic } from '@triporteur/edge/contract';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS_DIR, launchChromium } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS_DIR, useChromium } from './support/browser.js';
 import { addCoordinator, makeUnits, startTestDashboard, type UnitCredentials, until } from './support/fleet.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-});
-afterAll(() => browser?.close());
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const chromium = useChromium();
+const { cleanups } = chromium;
 
 /** Where the two riding units start: two streets of the same neighbourhood, about 450 m apart. */
 const START = [
@@ -95,7 +85,7 @@ describe('fleet view: map and list in Chromium', () => {
     }, 'both positions stored');
 
     const account = await addCoordinator(dashboard);
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await chromium.browser.newPage({ viewport: { width: 1440, height: 900 } });
     cleanups.push(() => page.close());
     // Every script, style sheet, dictionary and API call of the page must load.
     const failures: string[] = [];
@@ -219,7 +209,7 @@ describe('fleet view: map and list in Chromium', () => {
     expect(failures).toEqual([]);
 
     // Without JavaScript the server's own table is the page: every unit listed, no empty map frame.
-    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const noScript = await chromium.browser.newContext({ javaScriptEnabled: false });
     cleanups.push(() => noScript.close());
     await noScript.addCookies(await page.context().cookies());
     const bare = await noScript.newPage();

@@ -1,28 +1,18 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManualClock } from '@triporteur/firmware-bridge';
 import { pino } from 'pino';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { type RunningPortal, startPortal } from '../edge/src/hotspot/portal/index.js';
 import { InMemoryGate } from '../edge/test/support/portal-gate.js';
-import { ARTIFACTS_DIR, launchChromium } from './support/browser.js';
+import { ARTIFACTS_DIR, useChromium } from './support/browser.js';
 
 // Chromium resolves "localhost" to loopback by itself, so the portal's own name needs no DNS here.
 const PORTAL_NAME = 'localhost';
 const PHONE_WIDTH = 320;
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-});
-afterAll(() => browser?.close());
-
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const chromium = useChromium();
+const { cleanups } = chromium;
 
 async function startTestPortal(): Promise<{ portal: RunningPortal; gate: InMemoryGate }> {
   const clock = new ManualClock();
@@ -55,7 +45,7 @@ async function startTestPortal(): Promise<{ portal: RunningPortal; gate: InMemor
 
 /** A small phone, touch input, and no JavaScript at all: the login sheet must work without it. */
 async function phone(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
+  const context = await chromium.browser.newContext({
     viewport: { width: PHONE_WIDTH, height: 640 },
     deviceScaleFactor: 2,
     isMobile: true,

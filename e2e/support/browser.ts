@@ -1,5 +1,7 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /** Debian's Chromium, never a downloaded browser. Override with CHROMIUM_PATH. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,3 +29,31 @@ export async function launchChromium(): Promise<Browser> {
 
 /** Where screenshots are kept as test artifacts (git-ignored; CI may collect the folder). */
 export const ARTIFACTS_DIR = join(import.meta.dirname, '..', 'test-artifacts');
+
+export interface ChromiumForFile {
+  /** The file's Chromium; started before its first test. */
+  readonly browser: Browser;
+  /** Run after each test, last pushed first: contexts, servers. */
+  readonly cleanups: (() => Promise<unknown>)[];
+}
+
+/** One Chromium for a test file: launched before its tests, closed after; `cleanups` run after each test. */
+export function useChromium(): ChromiumForFile {
+  let browser: Browser | undefined;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+    await mkdir(ARTIFACTS_DIR, { recursive: true });
+  });
+  afterAll(() => browser?.close());
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('Chromium is not started yet: use it inside a test');
+      return browser;
+    },
+    cleanups,
+  };
+}
