@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildHttpServer, type HttpServer, tileOrigin } from '../src/http/server.js';
+import { buildHttpServer, type HttpServer, type HttpServerOptions, tileOrigin } from '../src/http/server.js';
 import { openSqliteStore } from '../src/store/open.js';
 import type { SqlFleetStore } from '../src/store/sql-store.js';
 import { captureLogger, telemetry, tempDir } from './helpers.js';
@@ -25,6 +26,19 @@ function changeSource() {
   };
 }
 
+/** The HTTP server over `store`, as startDashboard builds it, minus the broker-side options. */
+function serverOver(store: SqlFleetStore, logger: Logger, extra: Partial<HttpServerOptions> = {}) {
+  return buildHttpServer({
+    store,
+    db: store.db,
+    cookieSecure: false,
+    changes: changeSource(),
+    health: () => ({ ok: true }),
+    logger,
+    ...extra,
+  });
+}
+
 describe('http server (inject)', () => {
   const { logger } = captureLogger();
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -46,14 +60,7 @@ describe('http server (inject)', () => {
     // Replayed records of another boot: they fill /state but leave the battery summary on the live record.
     const ride = rideBatch('boot-http-v2-01', [0, 1, 2, 3, 4, 5, 6], true);
     await store.insertRecordsV2('tri-01', ride.bootId, ride.records, 1_700_000_000_000);
-    app = await buildHttpServer({
-      store,
-      db: store.db,
-      cookieSecure: false,
-      changes: changeSource(),
-      health: () => ({ ok: true }),
-      logger,
-    });
+    app = await serverOver(store, logger);
     await app.ready();
     cookie = (await loginAs(app, 'coordination', 'coordinator')).cookie;
   });
@@ -184,14 +191,7 @@ describe('http server (inject)', () => {
 
   it('hides internal errors from clients', async () => {
     const broken = await openSqliteStore(join(dir.path, 'broken.db'), { clock: UNIT_CLOCKS_TRUSTED });
-    const brokenApp = await buildHttpServer({
-      store: broken,
-      db: broken.db,
-      cookieSecure: false,
-      changes: changeSource(),
-      health: () => ({ ok: false }),
-      logger,
-    });
+    const brokenApp = await serverOver(broken, logger, { health: () => ({ ok: false }) });
     const brokenCookie = (await loginAs(brokenApp, 'technique', 'technician')).cookie;
     await broken.close(); // every query now throws inside better-sqlite3
     try {
@@ -213,15 +213,7 @@ describe('http server: map tiles', () => {
     const dir = await tempDir();
     const store = await openSqliteStore(join(dir.path, 'fleet.db'));
     const tileUrl = 'https://{s}.tiles.example.org/{z}/{x}/{y}.png';
-    const app = await buildHttpServer({
-      store,
-      db: store.db,
-      cookieSecure: false,
-      changes: changeSource(),
-      health: () => ({ ok: true }),
-      logger,
-      ui: { tileUrl, tileAttribution: '© contributeurs OpenStreetMap' },
-    });
+    const app = await serverOver(store, logger, { ui: { tileUrl, tileAttribution: '© contributeurs OpenStreetMap' } });
     try {
       const { cookie } = await loginAs(app, 'coordination', 'coordinator');
       const res = await app.inject({ url: '/api/ui-config', headers: { cookie } });
@@ -243,14 +235,7 @@ describe('http server: who may see the fleet', () => {
   it('sends a browser without a session to the login page, gives the API a coded 401, and keeps the viewer off live data', async () => {
     const dir = await tempDir();
     const store = await openSqliteStore(join(dir.path, 'fleet.db'));
-    const app = await buildHttpServer({
-      store,
-      db: store.db,
-      cookieSecure: false,
-      changes: changeSource(),
-      health: () => ({ ok: true }),
-      logger,
-    });
+    const app = await serverOver(store, logger);
     try {
       const page = await app.inject('/');
       expect(page.statusCode).toBe(303);
