@@ -139,7 +139,13 @@ export async function waitForVerdict(
     last = await runProbes(client, os, {}, options.fetch);
     if (last.verdict === verdict) return { ...last, attempts };
     if (performance.now() > deadline) {
-      throw new HarnessError('E2E_NETNS_TIMEOUT', `${client.name} ${os}: still ${last.verdict}, wanted ${verdict}`);
+      const steps = last.steps
+        .map(({ label, result }) => `${label} ${result.status ?? `curl exit ${result.exitCode} ${result.error ?? ''}`}`)
+        .join('; ');
+      throw new HarnessError(
+        'E2E_NETNS_TIMEOUT',
+        `${client.name} ${os}: still ${last.verdict} after ${attempts} runs (${steps}), wanted ${verdict}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
