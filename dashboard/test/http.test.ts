@@ -253,8 +253,10 @@ describe('http server: who may see the fleet', () => {
       const denied = await app.inject({ url: '/api/units', headers: { cookie: viewer } });
       expect(denied.statusCode).toBe(403);
       const viewerPage = await app.inject({ url: '/', headers: { cookie: viewer } });
-      expect(viewerPage.statusCode).toBe(403);
-      expect(viewerPage.body).toContain('rapports agrégés seulement');
+      // Their home is the aggregated reports: the page with the live map sends them there.
+      expect(viewerPage.statusCode).toBe(303);
+      expect(viewerPage.headers.location).toBe('/reports.html');
+      expect(viewerPage.body).not.toContain('<table');
     } finally {
       await app.close();
       await store.close();

@@ -6,6 +6,8 @@ import { FleetModel } from './js/fleet-model.js';
 import { FleetTable } from './js/fleet-table.js';
 import { I18n } from './js/i18n.js';
 import { mountLanguageSwitch } from './js/language-switch.js';
+import { mountNavigation } from './js/nav.js';
+import { currentSession } from './js/session.js';
 
 const i18n = new I18n();
 const model = new FleetModel();
@@ -36,8 +38,9 @@ function showUnplaced() {
 }
 
 async function start() {
-  await i18n.init();
+  const [session] = await Promise.all([currentSession(), i18n.init()]);
   mountLanguageSwitch(document.getElementById('langue'), i18n);
+  mountNavigation(document.getElementById('navigation'), session, i18n);
   const section = document.getElementById('carte');
   section.hidden = false;
   const map = new FleetMap(document.getElementById('carte-fond'), model, i18n, (id) => table.select(id));

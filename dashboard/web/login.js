@@ -2,6 +2,12 @@
 // HttpOnly, so this script never sees it. Messages come from the server, in French.
 
 const form = document.getElementById('login');
+
+/** Back to the page that sent here (?next=), only ever a path on this site; else the home page. */
+function returnPath() {
+  const next = new URLSearchParams(window.location.search).get('next') ?? '';
+  return next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/';
+}
 const error = document.getElementById('login-error');
 
 form.addEventListener('submit', async (event) => {
@@ -12,7 +18,7 @@ form.addEventListener('submit', async (event) => {
   try {
     const res = await fetch('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     if (res.ok) {
-      window.location.assign('/');
+      window.location.assign(returnPath());
       return;
     }
     const answer = await res.json().catch(() => ({}));

@@ -142,12 +142,8 @@ export async function buildHttpServer(options: HttpServerOptions) {
   app.get('/', async (request, reply) => {
     // A page, not an API: without a session the browser goes to the login page.
     if (!request.user) return reply.redirect('/login.html', 303);
-    if (!can(request.user.role, Permission.FLEET_VIEW)) {
-      return reply
-        .code(403)
-        .type('text/plain; charset=utf-8')
-        .send('Votre rôle donne accès aux rapports agrégés seulement, pas à la carte de la flotte en direct.');
-    }
+    // A funder's role opens the aggregated reports only: that is their home page.
+    if (!can(request.user.role, Permission.FLEET_VIEW)) return reply.redirect('/reports.html', 303);
     const units = await options.store.listUnits();
     return reply
       .type('text/html; charset=utf-8')

@@ -131,7 +131,9 @@ export class FleetTable {
       ...(this.selected === s.id ? { class: 'selected' } : {}),
     };
     return el('tr', attrs, [
-      el('th', { scope: 'row', 'data-field': 'name' }, [s.name]),
+      el('th', { scope: 'row', 'data-field': 'name' }, [
+        el('a', { href: `/unit.html?id=${encodeURIComponent(s.id)}` }, [s.name]),
+      ]),
       cell('state', [badge]),
       cell('soc', b ? [format.integer.format(b.socPct)] : this.missing()),
       cell('voltage', b ? [format.oneDecimal.format(b.voltageV)] : this.missing()),

@@ -22,10 +22,16 @@ function rememberLanguage(lang) {
   }
 }
 
-async function loadDictionary(lang) {
-  const response = await fetch(`/i18n/${lang}.json`, { credentials: 'same-origin' });
-  if (!response.ok) throw new Error(`dictionary ${lang}: HTTP ${response.status}`);
+async function loadBundle(name) {
+  const response = await fetch(`/i18n/${name}.json`, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`dictionary ${name}: HTTP ${response.status}`);
   return response.json();
+}
+
+/** The shared words (i18n/fr.json) and, for a page with its own, i18n/<page>.fr.json on top. */
+async function loadDictionary(lang, page) {
+  const bundles = await Promise.all([loadBundle(lang), ...(page ? [loadBundle(`${page}.${lang}`)] : [])]);
+  return Object.assign({}, ...bundles);
 }
 
 /** Formatters built once per language, so a live update does not build new Intl objects. */
@@ -41,6 +47,11 @@ function formattersFor(locale) {
 }
 
 export class I18n {
+  /** `page` names the page's own dictionary (i18n/<page>.<lang>.json); the fleet view has none. */
+  constructor(page) {
+    this.page = page;
+  }
+
   lang = 'fr';
   dictionary = {};
   format = formattersFor('fr-FR');
@@ -51,7 +62,7 @@ export class I18n {
   }
 
   async use(lang, remember = true) {
-    const dictionary = await loadDictionary(lang);
+    const dictionary = await loadDictionary(lang, this.page);
     this.lang = lang;
     this.dictionary = dictionary;
     this.format = formattersFor(dictionary.locale ?? lang);
@@ -59,6 +70,8 @@ export class I18n {
     document.documentElement.lang = lang;
     document.title = this.t('title');
     for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = this.t(node.dataset.i18n);
+    for (const node of document.querySelectorAll('[data-i18n-label]'))
+      node.setAttribute('aria-label', this.t(node.dataset.i18nLabel));
     for (const listener of this.listeners) listener();
   }
 
