@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashSecret, type RunningDashboard, startDashboard, validateDashboardConfig } from '@triporteur/dashboard';
+import {
+  hashSecret,
+  type Role,
+  type RunningDashboard,
+  startDashboard,
+  validateDashboardConfig,
+} from '@triporteur/dashboard';
 import { pino } from 'pino';
 
 export const quietLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -18,9 +24,16 @@ export function makeUnits(ids: string[]): UnitCredentials[] {
 }
 
 /** A dashboard with a fresh SQLite file; embedded aedes unless an external broker is given. */
+/** Config sections a test may add: the fleet model's (zones, time zone) and the web page's. */
+export interface ExtraConfig {
+  fleet?: Record<string, unknown>;
+  ui?: Record<string, unknown>;
+}
+
 export async function startTestDashboard(
   units: UnitCredentials[],
   external?: { url: string; username: string; password: string; caFile?: string },
+  extra: ExtraConfig = {},
 ): Promise<RunningDashboard & { dbPath: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'fleet-'));
   const dbPath = join(dir, 'fleet.db');
@@ -30,6 +43,7 @@ export async function startTestDashboard(
     http: { host: '127.0.0.1', port: 0, cookieSecure: false },
     broker: external ? { mode: 'external', ...external } : { mode: 'embedded', host: '127.0.0.1', port: 0 },
     store: { path: dbPath },
+    ...extra,
     units: await Promise.all(
       units.map(async (u) => ({ id: u.id, name: u.name, secretHash: await hashSecret(u.password) })),
     ),
@@ -39,9 +53,18 @@ export async function startTestDashboard(
 }
 
 /** A coordinator account on the dashboard, for a browser to log in with. */
-export async function addCoordinator(dashboard: RunningDashboard): Promise<{ username: string; password: string }> {
-  const account = { username: 'coordination', password: randomBytes(12).toString('base64url') };
-  await dashboard.users.createUser({ ...account, role: 'coordinator' });
+export function addCoordinator(dashboard: RunningDashboard): Promise<{ username: string; password: string }> {
+  return addUser(dashboard, 'coordinator', 'coordination');
+}
+
+/** An account of any role (coordinator, technician, admin, viewer). */
+export async function addUser(
+  dashboard: RunningDashboard,
+  role: Role,
+  username: string = role,
+): Promise<{ username: string; password: string }> {
+  const account = { username, password: randomBytes(12).toString('base64url') };
+  await dashboard.users.createUser({ ...account, role });
   return account;
 }
 
