@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { validateEdgeConfig } from '../src/config/load.js';
+import { QuestionnaireTally } from '../src/hotspot/portal/questionnaire.js';
 import { RecordingRunner } from '../src/hotspot/system/index.js';
 import { startTestBroker } from './support/aedes-broker.js';
 import { recordingHost, startBmsRig, testConfig } from './support/rig.js';
@@ -68,5 +69,28 @@ describe('the edge with a hotspot section', () => {
     counts.sessionsNow = 4;
     await until(() => records.some((r) => r.hotspot?.sessionsNow === 4), 'a change of sessions');
     expect(records.find((r) => r.hotspot)?.hotspot).toMatchObject({ sessionsNow: 3, sessionsToday: 7, full: true });
+  });
+
+  it('sends today’s questionnaire counts in full first, then whole in a delta when one moves', async () => {
+    const rig = await startBmsRig();
+    cleanups.push(() => rig.close());
+    const broker = await startTestBroker({ [UNIT]: 'unit-secret', observer: 'observer-secret' });
+    cleanups.push(() => broker.close());
+    const { records, close } = await observeTelemetry(broker.url, UNIT);
+    cleanups.push(close);
+    const tally = new QuestionnaireTally({ now: () => Date.now() });
+    const counts = { kind: 'hotspot' as const, sessionsNow: 1, sessionsToday: 1, distinctDevicesToday: 1 };
+    const app = buildApp(recordingHost(), testConfig({ bmsPath: rig.pty.b, url: broker.url }), {
+      hotspot: () => ({ ...counts, at: Date.now(), questionnaireToday: tally.totals() }),
+    });
+    cleanups.push(() => app.stop());
+    await app.start();
+    await until(() => records.some((r) => r.hotspot !== undefined), 'hotspot counts');
+    expect(records.find((r) => r.hotspot)?.hotspot).toMatchObject({ full: true, questionnaireToday: { responses: 0 } });
+    tally.record({ reason: 'job', autonomy: 'help' });
+    await until(() => records.some((r) => r.hotspot?.questionnaireToday?.responses === 1), 'the new answer');
+    const delta = records.find((r) => r.hotspot?.questionnaireToday?.responses === 1);
+    expect(delta?.hotspot).toEqual({ questionnaireToday: tally.totals() });
+    expect(records.filter((r) => r.hotspot !== undefined)).toHaveLength(2);
   });
 });

@@ -83,7 +83,15 @@ describe('the hotspot service started by the edge', () => {
     const answer = { reason: 'job' };
     const login = await rig.curl(c1(), `http://${PORTAL_HOST}/login`, { csrf: csrf ?? '', lang: 'fr', ...answer });
     expect(login.status).toBe(200);
-    expect(await rig.control('/questionnaire')).toMatchObject({ responses: 1, answers: { reason: { job: 1 } } });
+    // The answer reaches the aggregate telemetry sends, as counts only: every option, no who or when.
+    expect((await aggregate()).questionnaireToday).toEqual({
+      responses: 1,
+      answers: {
+        reason: { admin: 0, job: 1, family: 0, school: 0, other: 0 },
+        autonomy: { alone: 0, help: 0, hard: 0 },
+        access: { home: 0, mobile: 0, none: 0 },
+      },
+    });
 
     const out = await rig.curl(c1(), `http://${INTERNET}/`);
     expect(out.body).toBe(`internet ${INTERNET} ${PI_UPLINK}`);

@@ -265,6 +265,8 @@ describe('the optional questionnaire: counted in memory, never per resident', ()
     expect(res.statusCode).toBe(400);
     expect(res.headers[ERROR_CODE_HEADER]).toBe(PortalErrorCode.BAD_REQUEST);
     expect(rig.gate.acceptCalls).toEqual([]);
+    // Nothing for telemetry either: the hotspot record then has no questionnaireToday.
+    expect(rig.portal.questionnaireToday()).toBeUndefined();
   });
 
   it('shows three labelled questions inside the form, folded so one tap still suffices', async () => {
@@ -299,6 +301,19 @@ describe('the optional questionnaire: counted in memory, never per resident', ()
         access: { home: 0, mobile: 1, none: 0 },
       },
     });
+    expect(rig.portal.questionnaireToday()).toEqual(rig.portal.questionnaireTotals());
+  });
+
+  it('the counts telemetry reads start again at the venue’s midnight', async () => {
+    const rig = portalRig({ questionnaire: { enabled: true } });
+    // The rig's clock starts at 01:00 in Paris on 1 January; Paris midnight is then 23:00 UTC.
+    await login(rig, { csrf: await tokenFor(rig), lang: 'fr', reason: 'school' });
+    rig.clock.advance(Date.UTC(2025, 0, 1, 23) - rig.clock.now() - 1);
+    expect(rig.portal.questionnaireToday()?.answers.reason.school).toBe(1);
+    rig.clock.advance(1);
+    expect(rig.portal.questionnaireToday()).toMatchObject({ responses: 0, answers: { reason: { school: 0 } } });
+    await login(rig, { csrf: await tokenFor(rig, NEIGHBOUR), lang: 'fr', access: 'home' }, {}, NEIGHBOUR);
+    expect(rig.portal.questionnaireToday()).toMatchObject({ responses: 1, answers: { access: { home: 1 } } });
   });
 
   it('an answer outside the options is a coded 400 and nothing is counted or accepted', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyRecord,
   HotspotUpdateSchema,
+  QuestionnaireTodaySchema,
   type ReconstructedState,
   SystemUpdateSchema,
   TelemetryBatchV2Schema,
@@ -23,6 +24,35 @@ describe('v2 record schemas', () => {
     expect(Value.Check(HotspotUpdateSchema, { sessionsNow: 1, mac: 'aa:bb:cc:dd:ee:ff' })).toBe(false);
     const batch = { v: 2, bootId: 'boot-0001', records: [{ seq: 0, ts: 1, clients: [] }] };
     expect(Value.Check(TelemetryBatchV2Schema, batch)).toBe(false);
+  });
+
+  it('takes the questionnaire counts whole: every option, integers ≥ 0, nothing else', () => {
+    const today = {
+      responses: 3,
+      answers: {
+        reason: { admin: 1, job: 2, family: 0, school: 0, other: 0 },
+        autonomy: { alone: 0, help: 3, hard: 0 },
+        access: { home: 1, mobile: 1, none: 1 },
+      },
+    };
+    const core = { sessionsNow: 1, sessionsToday: 2, distinctDevicesToday: 2 };
+    expect(Value.Check(HotspotUpdateSchema, { ...core, questionnaireToday: today, full: true })).toBe(true);
+    expect(Value.Check(HotspotUpdateSchema, { questionnaireToday: today })).toBe(true);
+    const { job: _job, ...withoutJob } = today.answers.reason;
+    const refused = [
+      { ...today, when: 1_700_000_000_000 },
+      { ...today, answers: { ...today.answers, language: { fr: 1 } } },
+      { ...today, answers: { ...today.answers, reason: { ...today.answers.reason, ip: 1 } } },
+      { ...today, answers: { ...today.answers, reason: withoutJob } },
+      { ...today, answers: { ...today.answers, access: { ...today.answers.access, none: -1 } } },
+      { ...today, answers: { ...today.answers, autonomy: { ...today.answers.autonomy, help: 1.5 } } },
+      { ...today, responses: -1 },
+      { answers: today.answers },
+    ];
+    for (const bad of refused) {
+      expect(Value.Check(QuestionnaireTodaySchema, bad)).toBe(false);
+      expect(Value.Check(HotspotUpdateSchema, { questionnaireToday: bad })).toBe(false);
+    }
   });
 
   it('accepts quality maps on full updates only', () => {

@@ -1,4 +1,4 @@
-import { type Static, type TProperties, Type } from '@sinclair/typebox';
+import { type Static, type TInteger, type TObject, type TProperties, Type } from '@sinclair/typebox';
 import { BatteryRecordSchema, DeviceStateSchema } from './payloads.js';
 
 /**
@@ -91,6 +91,44 @@ export const AuxUpdateSchema = kindSchema(
   'Auxiliary board',
 );
 
+/**
+ * The portal's optional digital-needs questionnaire: each question and its options, in the order the
+ * page shows them. One list for the portal's form and for everything that reads the counts.
+ */
+export const QUESTIONNAIRE = {
+  reason: ['admin', 'job', 'family', 'school', 'other'],
+  autonomy: ['alone', 'help', 'hard'],
+  access: ['home', 'mobile', 'none'],
+} as const;
+export type QuestionId = keyof typeof QUESTIONNAIRE;
+export const QUESTION_IDS = Object.keys(QUESTIONNAIRE) as QuestionId[];
+
+type OptionCounts<Q extends QuestionId> = TObject<Record<(typeof QUESTIONNAIRE)[Q][number], TInteger>>;
+const optionCounts = <Q extends QuestionId>(q: Q) =>
+  Type.Object(Object.fromEntries(QUESTIONNAIRE[q].map((option) => [option, Type.Integer({ minimum: 0 })])), {
+    additionalProperties: false,
+  }) as OptionCounts<Q>;
+
+/** Every option of every question is present (0 when never chosen), and nothing else. */
+export const QuestionnaireTodaySchema = Type.Object(
+  {
+    responses: Count('Logins that carried at least one answer since local midnight'),
+    answers: Type.Object(
+      {
+        reason: optionCounts('reason'),
+        autonomy: optionCounts('autonomy'),
+        access: optionCounts('access'),
+      } satisfies Record<QuestionId, TObject>,
+      { additionalProperties: false, description: 'Per question, per option: times chosen since local midnight' },
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'Questionnaire counts since local midnight; aggregates only, never per resident or timed',
+  },
+);
+export type QuestionnaireToday = Static<typeof QuestionnaireTodaySchema>;
+
 /** Counts only, computed on the unit: never a MAC, an IP or a per-device identifier. */
 export const HotspotUpdateSchema = kindSchema(
   {
@@ -104,6 +142,8 @@ export const HotspotUpdateSchema = kindSchema(
     endedLeftToday: Type.Optional(Count('Sessions ended since local midnight because the device left')),
     endedIdleToday: Type.Optional(Count('Sessions ended since local midnight at the idle timeout (kernel set expiry)')),
     endedTimeoutToday: Type.Optional(Count('Sessions ended since local midnight at the session timeout')),
+    /** Present only while the questionnaire is enabled (hotspot.pages.questionnaire.enabled). */
+    questionnaireToday: Type.Optional(QuestionnaireTodaySchema),
   },
   'Hotspot aggregates',
 );

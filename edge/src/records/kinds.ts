@@ -79,6 +79,8 @@ export function buildRules(config: RecordsConfig): Readonly<Record<RecordKind, K
       endedLeftToday: exact,
       endedIdleToday: exact,
       endedTimeoutToday: exact,
+      // One object: any count that moved sends the whole of it (compared deeply).
+      questionnaireToday: exact,
     },
     uplink: {
       signalPct: num(d.uplink.signalPct, 0),

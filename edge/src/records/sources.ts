@@ -1,4 +1,5 @@
 import type { DeviceState, Sample } from '@triporteur/firmware-bridge';
+import type { QuestionnaireToday } from '../contract/records.js';
 
 /** Inputs of the report-by-exception engine that do not come from a serial device. */
 
@@ -34,6 +35,8 @@ export interface HotspotAggregate {
   endedIdleToday?: number;
   /** Sessions ended since local midnight at the session timeout. */
   endedTimeoutToday?: number;
+  /** The portal questionnaire's counts since local midnight; absent while the questionnaire is off. */
+  questionnaireToday?: QuestionnaireToday;
 }
 
 export interface UplinkHealth {

@@ -10,8 +10,8 @@ import { createExecFileRunner } from '../../src/hotspot/system/command.js';
  * The edge's hotspot service as its own process, run from dist/ by hotspot-service-netns.test.ts inside
  * the AP namespace (`ip netns exec <ap> node …`): only there can the portal listen on the residents'
  * address. Arguments: the section (JSON file), the namespace (for nft, through the runner), a control
- * socket and a log file. The test reads the service over the socket: GET /aggregate, POST /refresh,
- * GET /questionnaire. SIGTERM stops the service (leaving the ruleset) and then the process.
+ * socket and a log file. The test reads the service over the socket: GET /aggregate, POST /refresh.
+ * SIGTERM stops the service (leaving the ruleset) and then the process.
  */
 const [sectionFile = '', netns = '', controlSocket = '', logFile = ''] = process.argv.slice(2);
 const section = validateHotspotSection(JSON.parse(readFileSync(sectionFile, 'utf8')));
@@ -27,7 +27,6 @@ const service = await startHotspotService(section, {
 const control = createServer((request, response) => {
   const answer = async () => {
     if (request.method === 'POST' && request.url === '/refresh') await service.refresh();
-    if (request.url === '/questionnaire') return service.questionnaireTotals();
     return service.aggregate();
   };
   answer().then(

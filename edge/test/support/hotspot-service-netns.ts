@@ -92,7 +92,7 @@ export class ServiceRig {
   }
 
   /** Asks the running service (over its control socket, which crosses namespaces as a file). */
-  control<T>(path: '/aggregate' | '/refresh' | '/questionnaire'): Promise<T> {
+  control<T>(path: '/aggregate' | '/refresh'): Promise<T> {
     return new Promise((resolve, reject) => {
       const req = request(
         { socketPath: this.files.socket, path, method: path === '/refresh' ? 'POST' : 'GET' },

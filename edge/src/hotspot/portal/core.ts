@@ -38,7 +38,7 @@ export class PortalUrls {
 export class PortalCore {
   readonly csrf: CsrfTokens;
   readonly limiter: RateLimiter;
-  readonly tally = new QuestionnaireTally();
+  readonly tally: QuestionnaireTally;
   readonly urls: PortalUrls;
   private readonly translators: Record<PortalLanguage, Translate>;
 
@@ -53,6 +53,7 @@ export class PortalCore {
     this.csrf = new CsrfTokens(now);
     this.limiter = new RateLimiter(config.rateLimit, now);
     this.urls = new PortalUrls(config);
+    this.tally = new QuestionnaireTally({ now });
     const entries = PORTAL_LANGUAGES.map((lang) => [
       lang,
       translator(

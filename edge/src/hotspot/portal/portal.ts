@@ -27,8 +27,10 @@ export interface Portal {
   landingUrl(): string;
   /** The value for DHCP option 114, or undefined without a certificate (then option 114 must not be sent). */
   captiveApiUrl(): string | undefined;
-  /** The questionnaire's counters: aggregates only, ready for telemetry. */
+  /** The questionnaire's counters since local midnight: aggregates only. */
   questionnaireTotals(): QuestionnaireTotals;
+  /** What telemetry carries: the same counters while the questionnaire is enabled, undefined while it is off. */
+  questionnaireToday(): QuestionnaireTotals | undefined;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ function assemble(options: PortalOptions): { portal: Portal; core: PortalCore } 
     landingUrl: () => core.urls.landing(),
     captiveApiUrl: () => core.urls.captiveApi(),
     questionnaireTotals: () => core.tally.totals(),
+    questionnaireToday: () => (config.questionnaire.enabled ? core.tally.totals() : undefined),
     close: async () => {
       await Promise.all([http.close(), https?.close()]);
     },

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { checkHotspotSection, type HotspotSection, hotspotConfigOf, portalConfigOf } from '../edge-config.js';
 import type { SessionGate } from '../gate.js';
 import { type RunningPortal, startPortal } from '../portal/portal.js';
-import type { QuestionnaireTotals } from '../portal/questionnaire.js';
 import { HotspotSessions } from '../sessions/hotspot-sessions.js';
 import { describeFailure } from '../sessions/scrub.js';
 import type { HotspotTotals } from '../sessions/totals.js';
@@ -30,11 +29,13 @@ export interface HotspotService {
   /** What the portal asks: the sessions, for other parts of the edge that need the same view. */
   readonly gate: SessionGate;
   readonly portal: RunningPortal;
-  /** Counts only (a HotspotAggregate for telemetry); `refresh()` first for fresh idle ends and bytes. */
+  /**
+   * Counts only (a HotspotAggregate for telemetry), with today's questionnaire counts while the
+   * questionnaire is enabled; `refresh()` first for fresh idle ends and bytes.
+   */
   aggregate(): HotspotTotals;
   /** Reads the kernel's allowed set and counters back now, rather than at the next periodic read. */
   refresh(): Promise<void>;
-  questionnaireTotals(): QuestionnaireTotals;
   /** Stops the portal, the sessions and the readers; the ruleset and its accepted residents stay. */
   stop(): Promise<void>;
 }
@@ -106,9 +107,12 @@ export async function startHotspotService(
     return {
       gate: sessions,
       portal,
-      aggregate: () => sessions.aggregate(),
+      aggregate: () => {
+        const totals = sessions.aggregate();
+        const questionnaireToday = portal.questionnaireToday();
+        return questionnaireToday ? { ...totals, questionnaireToday } : totals;
+      },
       refresh: () => sessions.refresh(),
-      questionnaireTotals: () => portal.questionnaireTotals(),
       stop: () => {
         stopping ??= stopAll(stops, log).then(() => log.info({ event: 'hotspot-stopped' }, 'hotspot stopped'));
         return stopping;
