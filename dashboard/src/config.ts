@@ -104,6 +104,21 @@ export const UnitConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The fleet model's settings (fleet/config.ts) and what the pages compare the fleet against. Every field
+ * is optional, so `{}` is still a complete section.
+ */
+export const FleetSectionSchema = Type.Object(
+  {
+    ...FleetConfigSchema.properties,
+    /** Mobile data each unit's plan allows per month, both ways; the unit page shows use against it. */
+    dataBudgetBytesPerMonth: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Bytes per unit per month' }),
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const DashboardConfigSchema = Type.Object(
   {
     configVersion: Type.Literal(DASHBOARD_CONFIG_VERSION),
@@ -112,7 +127,7 @@ export const DashboardConfigSchema = Type.Object(
     broker: Type.Union([EmbeddedBrokerSchema, ExternalBrokerSchema], { default: { mode: 'embedded' } }),
     store: StoreConfigSchema,
     retention: RetentionConfigSchema,
-    fleet: FleetConfigSchema,
+    fleet: FleetSectionSchema,
     alerts: AlertsConfigSchema,
     units: Type.Array(UnitConfigSchema, { maxItems: 10_000 }),
     // The dashboard's service account on the embedded broker, for other processes (a second ingest,

@@ -22,6 +22,7 @@ import { createLogger } from './logger.js';
 import { serverUrl } from './net.js';
 import { FleetPipeline } from './pipeline/fleet-pipeline.js';
 import { startRetention } from './pipeline/retention-timer.js';
+import { HotspotDayStore } from './reports/hotspot-days.js';
 import { openStore } from './store/open.js';
 import { ALL_RETENTION_TARGETS } from './store/schema.js';
 import type { SqlFleetStore } from './store/sql-store.js';
@@ -123,6 +124,7 @@ export async function startDashboard(
     const zones = config.fleet.zonesFile ? await loadZones(config.fleet.zonesFile) : [];
     const tracker = new FleetTracker(config.fleet, zones);
     const derived = new FleetHistoryStore(store.db);
+    const hotspotDays = new HotspotDayStore(store.db);
     const names = new Map(config.units.map((u) => [u.id, u.name]));
     const notifier = new Notifier(config.alerts.notify, { log: logger, unitName: (id) => names.get(id) });
     stops.push(() => notifier.close());
@@ -142,6 +144,7 @@ export async function startDashboard(
       tracker,
       derived,
       alerts,
+      hotspotDays,
       timeZone: config.fleet.timeZone,
       logger,
     });
@@ -199,6 +202,8 @@ export async function startDashboard(
       commands: commandLink.commands,
       alerts,
       derived,
+      unitPages: { records: store, dataBudgetBytes: config.fleet.dataBudgetBytesPerMonth ?? null },
+      impact: { hotspotDays, zones, timeZone: config.fleet.timeZone },
       store,
       db: store.db,
       cookieSecure: config.http.cookieSecure,

@@ -8,8 +8,9 @@ import { AuthErrorSchema } from '../auth/routes.js';
 import type { CommandClient } from '../commands/command-client.js';
 import { DashboardErrorCode } from '../errors.js';
 import type { FleetHistoryStore } from '../fleet/fleet-store.js';
+import type { ImpactSources } from '../reports/impact.js';
 import type { SqlDb } from '../store/sql/types.js';
-import { type FleetStore, UnitSummarySchema } from '../store/types.js';
+import { type FleetStore, type RecordHistorySource, UnitSummarySchema } from '../store/types.js';
 import { loadWebAssets, pickEncoding, type WebAssets } from './assets.js';
 import { type ChangeSource, LiveHub } from './live.js';
 import { openApiPlugin } from './openapi.js';
@@ -17,6 +18,8 @@ import { renderIndex } from './render.js';
 import { alertRoutes } from './routes/alerts.js';
 import { commandRoutes } from './routes/commands.js';
 import { fleetRoutes } from './routes/fleet.js';
+import { historyRoutes } from './routes/history.js';
+import { impactRoutes } from './routes/impact.js';
 import { ErrorBody, nullable } from './schemas.js';
 import { UnitStateResponseSchema } from './state-schema.js';
 
@@ -43,6 +46,10 @@ export interface HttpServerOptions {
   alerts?: AlertEngine;
   /** Stops, outings, zone crossings and the funders' report (fleet/fleet-store.ts). */
   derived?: FleetHistoryStore;
+  /** The unit page's history charts and detail (routes/history.ts); without it they are not served. */
+  unitPages?: { records: RecordHistorySource; dataBudgetBytes: number | null };
+  /** The funders' impact report (routes/impact.ts), served with `derived`; without it, not served. */
+  impact?: Pick<ImpactSources, 'hotspotDays' | 'zones' | 'timeZone'>;
   /** Map tiles for the web page; without them the map shows markers on a plain background. */
   ui?: { tileUrl?: string; tileAttribution?: string };
 }
@@ -98,6 +105,31 @@ export async function buildHttpServer(options: HttpServerOptions) {
       store: options.store,
       liveView: fleetView,
       reports: app.requirePermission(Permission.REPORTS_VIEW),
+    });
+    if (options.impact) {
+      const store = options.store;
+      await app.register(impactRoutes, {
+        sources: {
+          ...options.impact,
+          fleetStore: options.derived,
+          units: () => store.listUnits(),
+          now: options.now ?? Date.now,
+        },
+        reports: app.requirePermission(Permission.REPORTS_VIEW),
+      });
+    }
+  }
+  if (options.unitPages) {
+    const { records, dataBudgetBytes } = options.unitPages;
+    const store = options.store;
+    await app.register(historyRoutes, {
+      store: {
+        getUnit: (id) => store.getUnit(id),
+        getBirth: (id) => store.getBirth(id),
+        recordsInRange: (id, from, to) => records.recordsInRange(id, from, to),
+      },
+      liveView: fleetView,
+      dataBudgetBytes,
     });
   }
   if (options.commands) {

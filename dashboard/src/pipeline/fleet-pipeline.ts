@@ -7,6 +7,7 @@ import type { FleetHistoryStore } from '../fleet/fleet-store.js';
 import type { FleetEvents, FleetTracker } from '../fleet/fleet-tracker.js';
 import type { PresenceTracker, PresenceTransition } from '../fleet/presence.js';
 import { type FleetSample, sampleFromState } from '../fleet/sample.js';
+import { HotspotDayBatch, type HotspotDayStore } from '../reports/hotspot-days.js';
 import type { StoredRecordSource } from '../store/types.js';
 
 export interface FleetPipelineDeps {
@@ -20,6 +21,8 @@ export interface FleetPipelineDeps {
   tracker: FleetTracker;
   derived: FleetHistoryStore;
   alerts: AlertEngine;
+  /** Each unit-day's highest hotspot counters, for the impact report; without it they are not kept. */
+  hotspotDays?: Pick<HotspotDayStore, 'record'>;
   /** Local days (outings never cross midnight) are in this zone. */
   timeZone: string;
   logger: Logger;
@@ -139,8 +142,10 @@ export class FleetPipeline {
     const before = held.bootId === bootId ? held.state : await this.fold(unitId, bootId, first.seq - 1);
     let state = before;
     let past: number | undefined;
+    const days = new HotspotDayBatch(unitId, this.deps.timeZone);
     for (const record of records) {
       state = applyRecord(state, record);
+      days.add(record);
       const events = this.deps.tracker.onRecord(unitId, record.ts, state, bootId);
       if (events.ignored) past = Math.min(past ?? record.ts, record.ts);
       else await this.derived(unitId, events);
@@ -150,6 +155,7 @@ export class FleetPipeline {
     const rebuilt = held.bootId === bootId ? held.rebuilt : [];
     this.boots.set(unitId, { bootId, lastSeq: records.at(-1)?.seq ?? first.seq, state, rebuilt });
     await this.deps.alerts.onUnitState(unitId, before, state);
+    await this.deps.hotspotDays?.record(days.rows);
   }
 
   /** The boot's state folded from its stored records up to `toSeq`. */
@@ -172,13 +178,16 @@ export class FleetPipeline {
     this.rebuilds++;
     const start = await this.deps.derived.recomputeStart(unitId, ts, this.deps.timeZone);
     const samples: FleetSample[] = [];
+    const days = new HotspotDayBatch(unitId, this.deps.timeZone);
     let followed: HeldBoot | undefined;
     for (const bootId of await this.deps.records.bootsSince(unitId, start)) {
       let state: ReconstructedState = {};
       const stored = await this.deps.records.storedRecords(unitId, bootId);
       for (const record of stored) {
         state = applyRecord(state, record);
-        if (record.ts >= start) samples.push(sampleFromState(record.ts, state, bootId));
+        if (record.ts < start) continue;
+        samples.push(sampleFromState(record.ts, state, bootId));
+        days.add(record);
       }
       const seqs = stored.map((r) => r.seq);
       if (bootId === followBoot) followed = { bootId, lastSeq: seqs.at(-1) ?? -1, state, rebuilt: seqRuns(seqs) };
@@ -191,9 +200,12 @@ export class FleetPipeline {
       'records landed in the past: fleet model rebuilt',
     );
     const held = this.boots.get(unitId);
-    if (!followed) return;
-    this.boots.set(unitId, followed);
-    await this.deps.alerts.onUnitState(unitId, held?.bootId === followed.bootId ? held.state : {}, followed.state);
+    if (followed) {
+      this.boots.set(unitId, followed);
+      await this.deps.alerts.onUnitState(unitId, held?.bootId === followed.bootId ? held.state : {}, followed.state);
+    }
+    // Counters only ever raise a day's row, so replayed records add what the live ones missed.
+    await this.deps.hotspotDays?.record(days.rows);
   }
 
   private async derived(unitId: string, events: FleetEvents): Promise<void> {

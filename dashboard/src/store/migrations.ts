@@ -4,7 +4,7 @@ import type { Migration } from './sql/types.js';
  * The fleet store's numbered migrations, in SQLite's and PostgreSQL's DDL. Append only: a shipped
  * migration never changes, because databases in the field have already run it. SQLite tables are
  * STRICT so a wrong type fails loudly. Versions 1–19 are the core's; features own their ranges
- * (fleet 20–29, alerts 30–39, auth 40–49) and list their migrations beside their code.
+ * (fleet 20–29, alerts 30–39, auth 40–49, reports 700–719) and list their migrations beside their code.
  */
 export const CORE_MIGRATIONS: readonly Migration[] = [
   {

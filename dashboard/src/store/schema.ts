@@ -1,6 +1,7 @@
 import { ALERT_MIGRATIONS } from '../alerts/migrations.js';
 import { AUTH_MIGRATIONS } from '../auth/migrations.js';
 import { FLEET_MIGRATIONS } from '../fleet/fleet-migrations.js';
+import { REPORT_MIGRATIONS, REPORT_RETENTION_TARGETS } from '../reports/migrations.js';
 import { CORE_MIGRATIONS } from './migrations.js';
 import { CORE_RETENTION_TARGETS, type RetentionTarget } from './retention.js';
 import type { Migration } from './sql/types.js';
@@ -11,6 +12,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   ...FLEET_MIGRATIONS,
   ...ALERT_MIGRATIONS,
   ...AUTH_MIGRATIONS,
+  ...REPORT_MIGRATIONS,
 ];
 
 /** Every table retention.ts purges, with its data class. */
@@ -22,4 +24,5 @@ export const ALL_RETENTION_TARGETS: readonly RetentionTarget[] = [
   // Zone crossings say where a tricycle was: they go with the positions.
   { table: 'zone_events', timeColumn: 'ts', dataClass: 'position' },
   { table: 'alerts', timeColumn: 'last_at', dataClass: 'aggregate' },
+  ...REPORT_RETENTION_TARGETS,
 ];

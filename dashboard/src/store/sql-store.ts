@@ -11,11 +11,13 @@ import { type ClockPolicy, DEFAULT_CLOCK_POLICY, trustedTime } from './clock.js'
 import { DeltaRecordTable } from './delta-records.js';
 import type { SqlDb, SqlExecutor } from './sql/types.js';
 import type {
+  BootRecord,
   DeltaInsertResult,
   EventInsertResult,
   FleetStore,
   InsertResult,
   PositionPoint,
+  RecordHistorySource,
   StoredEvent,
   StoredRecordSource,
   UnitDefinition,
@@ -77,6 +79,9 @@ const SQL = {
   eventsOf: `SELECT boot_id, seq, ts, received_at, kind, body FROM unit_events
      WHERE unit_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, seq LIMIT $4`,
   positionsOf: `SELECT ts, body FROM positions WHERE unit_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, seq LIMIT $4`,
+  // The body never holds the position (it lives in positions), so nothing here says where the unit was.
+  recordsInRange: `SELECT boot_id, seq, ts, historical, body FROM telemetry_records
+     WHERE unit_id = $1 AND ts >= $2 AND ts < $3 ORDER BY boot_id, seq`,
 };
 
 export interface SqlFleetStoreOptions {
@@ -90,7 +95,7 @@ export interface SqlFleetStoreOptions {
  * message is one transaction, so a crash or a refused commit leaves nothing half-stored and the message,
  * not yet acknowledged to the broker, comes again.
  */
-export class SqlFleetStore implements FleetStore, StoredRecordSource {
+export class SqlFleetStore implements FleetStore, StoredRecordSource, RecordHistorySource {
   private readonly clock: ClockPolicy;
 
   constructor(
@@ -239,6 +244,22 @@ export class SqlFleetStore implements FleetStore, StoredRecordSource {
 
   async bootsSince(unitId: string, ts: number): Promise<string[]> {
     return new DeltaRecordTable(this.db, new BatteryTable(this.db)).bootsSince(unitId, ts);
+  }
+
+  async recordsInRange(unitId: string, from: number, to: number): Promise<BootRecord[]> {
+    const rows = await this.db.all<{ boot_id: string; seq: number; ts: number; historical: number; body: string }>(
+      SQL.recordsInRange,
+      [unitId, from, to],
+    );
+    return rows.map((row) => ({
+      bootId: row.boot_id,
+      record: {
+        ...(JSON.parse(row.body) as Omit<TelemetryRecordV2, 'seq' | 'ts'>),
+        seq: row.seq,
+        ts: row.ts,
+        ...(row.historical === 1 ? { historical: true } : {}),
+      },
+    }));
   }
 
   async listUnits(): Promise<UnitSummary[]> {

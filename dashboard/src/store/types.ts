@@ -136,3 +136,15 @@ export interface StoredRecordSource {
   /** The unit's boots with a record at or after `ts`. */
   bootsSince(unitId: string, ts: number): Promise<string[]>;
 }
+
+/** One stored v2 record of a unit with its boot, positions left out (charts never show where). */
+export interface BootRecord {
+  bootId: string;
+  record: TelemetryRecordV2;
+}
+
+/** Stored v2 records read by time, for the unit's history charts (reports/history.ts). */
+export interface RecordHistorySource {
+  /** The unit's records with `from` ≤ ts < `to`, without positions, grouped by boot, each boot in seq order. */
+  recordsInRange(unitId: string, from: number, to: number): Promise<BootRecord[]>;
+}
