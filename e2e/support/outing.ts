@@ -1,4 +1,14 @@
-import { encodeBatch, type TelemetryRecordV2, unitTopic } from '@triporteur/edge/contract';
+import {
+  type BirthPayload,
+  birthTopic,
+  cmdFilter,
+  encodeBatch,
+  parseCommandTopic,
+  type QuestionnaireToday,
+  replyTopic,
+  type TelemetryRecordV2,
+  unitTopic,
+} from '@triporteur/edge/contract';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { UnitCredentials } from './fleet.js';
 
@@ -17,6 +27,8 @@ export interface OutingPlan {
   residents: number;
   /** Battery at the start, %. */
   socPct: number;
+  /** Residents who also answered the portal's questionnaire (reason "admin", autonomy "help", access "mobile"). */
+  answered?: number;
 }
 
 /** Where the outing's stop is: about 1.1 km north-east of the depot. */
@@ -26,7 +38,8 @@ export function stopOf(plan: OutingPlan): { lat: number; lon: number } {
 
 /**
  * A morning of one tricycle as its edge sends it, every kind in full every 10 s: 15 min riding to a
- * square, 40 min parked there with the hotspot serving `residents`, 15 min riding back, parked after.
+ * square, 40 min parked there with the hotspot serving `residents`, 15 min riding back, then an hour
+ * parked at the depot.
  * The battery drains while riding and a cell drifts, so the charts have a shape.
  */
 export function morningOuting(plan: OutingPlan): TelemetryRecordV2[] {
@@ -73,6 +86,9 @@ export function morningOuting(plan: OutingPlan): TelemetryRecordV2[] {
         sessionsToday,
         distinctDevicesToday: sessionsToday,
         stationsNow: sessionsNow,
+        ...(plan.answered === undefined
+          ? {}
+          : { questionnaireToday: questionnaire(Math.min(plan.answered, sessionsToday)) }),
         full: true,
       },
       uplink: {
@@ -107,9 +123,29 @@ export function morningOuting(plan: OutingPlan): TelemetryRecordV2[] {
     push(stop.lat, stop.lon, 0, i < parkedSteps * 0.75 ? Math.min(2, sessionsToday) : 0);
   }
   ride(stop, depot);
-  for (let i = 0; i < 3; i++) push(depot.lat, depot.lon, 0, 0);
+  // Parked at the depot for an hour, reporting once a minute: long enough for a test's
+  // `outingEndParkMinutes` of 45 (over the 40-min stop) to close the outing.
+  for (let i = 0; i < 60; i++) {
+    push(depot.lat, depot.lon, 0, 0);
+    ts += MIN - STEP_MS;
+  }
   return records;
 }
+
+/** The portal's counts when `n` residents gave the same three answers. */
+function questionnaire(n: number): QuestionnaireToday {
+  return {
+    responses: n,
+    answers: {
+      reason: { admin: n, job: 0, family: 0, school: 0, other: 0 },
+      autonomy: { alone: 0, help: n, hard: 0 },
+      access: { home: 0, mobile: n, none: 0 },
+    },
+  };
+}
+
+/** What a simulated unit answers to a command: the contract's reply without v and id. */
+export type CommandAnswer = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
 /** A unit's edge as the broker sees it: its own account, its retained state, payload-v2 batches. */
 export class SimulatedEdge {
@@ -137,6 +173,24 @@ export class SimulatedEdge {
       const batch = encodeBatch({ v: 2, bootId: this.bootId, records: records.slice(i, i + BATCH) });
       await this.client.publishAsync(unitTopic(this.unitId, 'telemetry'), Buffer.from(batch), { qos: 1 });
     }
+  }
+
+  /** The retained birth message: versions of the edge software and of the devices' firmware. */
+  async birth(versions: Pick<BirthPayload, 'software' | 'firmware' | 'bmsModel'>): Promise<void> {
+    const birth: BirthPayload = { v: 1, bootId: this.bootId, configHash: 'c'.repeat(64), ts: Date.now(), ...versions };
+    await this.client.publishAsync(birthTopic(this.unitId), JSON.stringify(birth), { qos: 1, retain: true });
+  }
+
+  /** Answers the dashboard's commands as `answer` says, over the contract's cmd/reply topics. */
+  async answerCommands(answer: (name: string, args: Record<string, unknown>) => CommandAnswer): Promise<void> {
+    await this.client.subscribeAsync(cmdFilter(this.unitId), { qos: 1 });
+    this.client.on('message', (topic, payload) => {
+      const parsed = parseCommandTopic(topic);
+      if (parsed?.kind !== 'cmd') return;
+      const request = JSON.parse(payload.toString()) as { id: string; args?: Record<string, unknown> };
+      const reply = { v: 1, id: request.id, ...answer(parsed.name, request.args ?? {}) };
+      this.client.publish(replyTopic(this.unitId, parsed.name), JSON.stringify(reply), { qos: 1 });
+    });
   }
 
   close(): Promise<void> {
