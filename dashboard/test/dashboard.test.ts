@@ -121,7 +121,13 @@ describe('startDashboard', () => {
       const batch = encodeBatch(rideBatch('boot-live-v2-01', [0, 1, 2, 3, 4, 5, 6]));
       await unit.publishAsync(unitTopic(A.id, 'telemetry'), Buffer.from(batch), { qos: 1 });
       const event = await live.until((e) => e.event === 'unit' && e.data.includes('"voltageV":51.5'));
-      expect(JSON.parse(event.data)).toMatchObject({ id: A.id, battery: { socPct: 79, voltageV: 51.5, currentA: 0 } });
+      // The map's place and the Wi-Fi users come with the row: the page asks for no unit's state.
+      expect(JSON.parse(event.data)).toMatchObject({
+        id: A.id,
+        battery: { socPct: 79, voltageV: 51.5, currentA: 0 },
+        place: { kind: 'known', lat: 48.851, lon: 2.352 },
+        wifiUsers: 2,
+      });
       const state = await fetch(`${dashboard.httpUrl}/api/units/${A.id}/state`, { headers: { cookie } });
       expect(state.status).toBe(200);
       expect(await state.json()).toMatchObject({ unitId: A.id, bootId: 'boot-live-v2-01', state: RIDE_FINAL_STATE });

@@ -113,6 +113,19 @@ describe('http server (inject)', () => {
     expect(unknown.json()).toEqual({ code: 'DSH_UNKNOWN_UNIT', message: 'no unit "tri-99"' });
   });
 
+  it('GET / comes compressed when the browser accepts it, as the same page', async () => {
+    const plainPage = await get('/');
+    for (const [encoding, decode] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
+      const res = await app.inject({ url: '/', headers: { cookie, 'accept-encoding': `${encoding}, deflate` } });
+      expect(res.headers['content-encoding']).toBe(encoding);
+      expect(res.headers.vary).toContain('accept-encoding');
+      expect(decode(res.rawPayload).toString('utf8')).toBe(plainPage.body);
+    }
+  });
+
   it('GET / serves the French page with rows, strict CSP and no inline script', async () => {
     const res = await get('/');
     expect(res.statusCode).toBe(200);

@@ -110,6 +110,23 @@ export function loadWebAssets(dir = findWebDir()): WebAssets {
 }
 
 /** The encoding to answer with, from the request's Accept-Encoding (no q-value games: br, then gzip). */
+/**
+ * A page made per request (the fleet list with every unit) compressed for the browser: at 500 units it
+ * is ~190 kB of HTML, ~15 kB in brotli. Quality 5: most of the gain for a fraction of quality 11's time.
+ */
+export function compressedPage(
+  html: string,
+  acceptEncoding: string | undefined,
+): { body: Buffer | string; encoding?: 'br' | 'gzip' } {
+  const encoding = pickEncoding(acceptEncoding);
+  if (encoding === 'br') {
+    const body = brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+    return { body, encoding };
+  }
+  if (encoding === 'gzip') return { body: gzipSync(html), encoding };
+  return { body: html };
+}
+
 export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | undefined {
   const accepted = (acceptEncoding ?? '').split(',').map((part) => part.trim().split(';')[0]);
   if (accepted.includes('br')) return 'br';

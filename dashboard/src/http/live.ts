@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Alert } from '../alerts/alert-store.js';
 import type { FleetStore } from '../store/types.js';
+import { liveUnit } from './live-unit.js';
 
 export interface ChangeSource {
   onChange(listener: (unitId: string) => void): () => void;
@@ -26,8 +27,8 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
 export const MAX_LIVE_CLIENTS = 200;
 
 /**
- * Server-Sent Events for the live page: a `snapshot` of every unit (and the open alerts) when a client
- * connects, then a `unit` event each time one changes and an `alert` event each time an alert does.
+ * Server-Sent Events for the live page: a `snapshot` of every unit (live-unit.ts: summary, place, Wi-Fi
+ * users; and the open alerts) when a client connects, then a `unit` event each time one changes and an `alert` event each time an alert does.
  * EventSource reconnects by itself and gets a new snapshot.
  */
 export class LiveHub {
@@ -72,7 +73,7 @@ export class LiveHub {
     res.on('close', () => this.clients.delete(client));
     this.write(client, 'retry: 5000\n\n');
     try {
-      const units = await this.store.listUnits();
+      const units = await Promise.all((await this.store.listUnits()).map((unit) => liveUnit(this.store, unit)));
       const alerts = this.alerts ? { alerts: await this.alerts.listOpen() } : {};
       this.write(client, `event: snapshot\ndata: ${JSON.stringify({ units, ...alerts })}\n\n`);
     } catch (err) {
@@ -88,7 +89,7 @@ export class LiveHub {
   private async publishUnit(unitId: string): Promise<void> {
     if (this.clients.size === 0) return;
     const unit = await this.store.getUnit(unitId);
-    if (unit) this.broadcast(`event: unit\ndata: ${JSON.stringify(unit)}\n\n`);
+    if (unit) this.broadcast(`event: unit\ndata: ${JSON.stringify(await liveUnit(this.store, unit))}\n\n`);
   }
 
   private async publishAlert(alertId: number): Promise<void> {

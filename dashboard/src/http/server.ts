@@ -11,7 +11,7 @@ import type { FleetHistoryStore } from '../fleet/fleet-store.js';
 import type { ImpactSources } from '../reports/impact.js';
 import type { SqlDb } from '../store/sql/types.js';
 import { type FleetStore, type RecordHistorySource, UnitSummarySchema } from '../store/types.js';
-import { loadWebAssets, pickEncoding, type WebAssets } from './assets.js';
+import { compressedPage, loadWebAssets, pickEncoding, type WebAssets } from './assets.js';
 import { type ChangeSource, LiveHub } from './live.js';
 import { openApiPlugin } from './openapi.js';
 import { renderIndex } from './render.js';
@@ -177,10 +177,10 @@ export async function buildHttpServer(options: HttpServerOptions) {
     // A funder's role opens the aggregated reports only: that is their home page.
     if (!can(request.user.role, Permission.FLEET_VIEW)) return reply.redirect('/reports.html', 303);
     const units = await options.store.listUnits();
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(renderIndex(assets.indexTemplate, units));
+    const page = compressedPage(renderIndex(assets.indexTemplate, units), request.headers['accept-encoding']);
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('vary', 'accept-encoding');
+    if (page.encoding) reply.header('content-encoding', page.encoding);
+    return reply.send(page.body);
   });
 
   for (const [name, file] of assets.files) {

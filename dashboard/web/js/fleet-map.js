@@ -45,13 +45,24 @@ export class FleetMap {
       seen.add(unit.summary.id);
       this.place(unit);
     }
-    for (const [id, entry] of this.markers) {
-      if (seen.has(id)) continue;
-      entry.marker.remove();
-      this.markers.delete(id);
-      this.fitted.delete(id);
+    for (const id of [...this.markers.keys()]) if (!seen.has(id)) this.drop(id);
+    this.fitIfGrown();
+  }
+
+  /** Live updates: only the changed units' markers move or change their card. */
+  update(ids) {
+    for (const id of ids) {
+      const unit = this.model.get(id);
+      if (unit?.position.kind === 'known') this.place(unit);
+      else this.drop(id);
     }
     this.fitIfGrown();
+  }
+
+  drop(id) {
+    this.markers.get(id)?.marker.remove();
+    this.markers.delete(id);
+    this.fitted.delete(id);
   }
 
   place(unit) {
