@@ -82,6 +82,7 @@ export { JbdSimulator, type JbdSimulatorOptions, type JbdSimulatorStats } from '
 export * as kt from './kt/index.js';
 export { KtSimulator, KtSniffer, ktDecoder } from './kt/index.js';
 export { listenOnly } from './listen-only.js';
+export { machineFacts } from './machine-facts.js';
 export * as nmea from './nmea/index.js';
 export { NmeaReceiver, NmeaSimulator, nmeaDecoder } from './nmea/index.js';
 export {

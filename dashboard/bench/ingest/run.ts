@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { machineFacts } from '@triporteur/firmware-bridge';
 import { pino } from 'pino';
 import type { RunningDashboard } from '../../src/dashboard.js';
 import { startTestPostgres, type TestPostgres } from '../../src/testing/postgres.js';
@@ -225,12 +226,7 @@ if (!opts['no-out']) {
     date: new Date().toISOString(),
     node: process.versions.node,
     machine: {
-      platform: platform(),
-      release: release(),
-      arch: arch(),
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores: cpus().length,
-      memBytes: totalmem(),
+      ...machineFacts(),
       loadAtEnd: loadavg()[0],
     },
     versions,

@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, hostname, loadavg, platform, release, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { machineFacts } from '@triporteur/firmware-bridge';
 import { launchChromium } from '../../support/browser.js';
 import { addCoordinator, makeUnits, startTestDashboard, until } from '../../support/fleet.js';
 import { repoRoot } from '../portal/paths.js';
@@ -275,12 +276,7 @@ async function main(argv: readonly string[]): Promise<number> {
         node: process.versions.node,
         chromium: chromiumVersion,
         machine: {
-          hostname: hostname(),
-          platform: platform(),
-          release: release(),
-          cpu: cpus()[0]?.model ?? 'unknown',
-          cores: cpus().length,
-          memBytes: totalmem(),
+          ...machineFacts(),
           loadAverageAtStart: { '1min': loadAtStart[0], '5min': loadAtStart[1], '15min': loadAtStart[2] },
         },
         method: {

@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { machineFacts } from '@triporteur/firmware-bridge';
 import { floor } from './floor.js';
 import { type MeasureOptions, measurePortal, type PortalFigures } from './measure.js';
 import { type IptablesBackend, installOpenNds, OpenNdsUnavailable, openNds } from './opennds.js';
@@ -155,12 +156,7 @@ async function main(argv: readonly string[]): Promise<number> {
       date: new Date().toISOString(),
       node: process.versions.node,
       machine: {
-        platform: platform(),
-        release: release(),
-        arch: arch(),
-        cpu: cpus()[0]?.model ?? 'unknown',
-        cores: cpus().length,
-        memBytes: totalmem(),
+        ...machineFacts(),
         loadAverageAtStart: { '1min': loadAtStart[0], '5min': loadAtStart[1], '15min': loadAtStart[2] },
       },
       method: {
