@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { encodeBatch, type TelemetryRecordV2, unitTopic } from '@triporteur/edge/contract';
-import mqtt, { type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, useChromium } from './support/browser.js';
-import { addCoordinator, makeUnits, startTestDashboard, type UnitCredentials, until } from './support/fleet.js';
+import { addCoordinator, makeUnits, startTestDashboard, until } from './support/fleet.js';
+import { firstKinds, SimulatedEdge } from './support/outing.js';
 
 const chromium = useChromium();
 const { cleanups } = chromium;
@@ -14,48 +13,6 @@ const START = [
   { lat: 48.8566, lon: 2.3522, socPct: 80, wifi: 3 },
   { lat: 48.853, lon: 2.3499, socPct: 60, wifi: 1 },
 ] as const;
-
-/** Seq 0 of a boot, every kind in full, the way the edge opens a boot. */
-function firstRecord(at: (typeof START)[number]): TelemetryRecordV2 {
-  return {
-    seq: 0,
-    ts: Date.now(),
-    battery: {
-      state: 'connected',
-      socPct: at.socPct,
-      voltageV: 52.3,
-      currentA: -1.5,
-      remainingAh: 16,
-      nominalAh: 20,
-      cycles: 100,
-      cellsV: [4.01, 4.02],
-      temperaturesC: [21.5],
-      protection: [],
-      fets: { charge: true, discharge: true },
-      full: true,
-    },
-    position: { state: 'connected', fix: '3d', lat: at.lat, lon: at.lon, speedKmh: 0, satellites: 9, full: true },
-    hotspot: { sessionsNow: at.wifi, sessionsToday: 5, distinctDevicesToday: 4, full: true },
-  };
-}
-
-/** A unit's edge as the broker sees it: its own account, its state, then payload-v2 batches. */
-async function connectEdge(mqttUrl: string, unit: UnitCredentials, bootId: string): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(mqttUrl, {
-    clientId: `${unit.id}-edge`,
-    username: unit.id,
-    password: unit.password,
-    reconnectPeriod: 0,
-  });
-  const state = { v: 1, state: 'online', bootId, ts: Date.now() };
-  await client.publishAsync(unitTopic(unit.id, 'state'), JSON.stringify(state), { qos: 1, retain: true });
-  return client;
-}
-
-async function publishRecords(client: MqttClient, unitId: string, bootId: string, records: TelemetryRecordV2[]) {
-  const batch = encodeBatch({ v: 2, bootId, records });
-  await client.publishAsync(unitTopic(unitId, 'telemetry'), Buffer.from(batch), { qos: 1 });
-}
 
 const marker = (page: Page, id: string) => page.locator(`.unit-marker-card[data-unit="${id}"]`);
 const row = (page: Page, id: string) => page.locator(`tr[data-unit="${id}"]`);
@@ -70,14 +27,15 @@ describe('fleet view: map and list in Chromium', () => {
     const units = makeUnits(['tri-map-01', 'tri-map-02', 'tri-map-03']);
     const dashboard = await startTestDashboard(units);
     cleanups.push(() => dashboard.close());
-    const edges: MqttClient[] = [];
+    const edges: SimulatedEdge[] = [];
     for (const [i, unit] of units.slice(0, 2).entries()) {
       const start = START[i];
       if (!start) throw new Error('one start per riding unit');
-      const edge = await connectEdge(dashboard.mqttUrl, unit, `boot-map-000${i}`);
-      cleanups.push(() => edge.endAsync());
+      const edge = await SimulatedEdge.connect(dashboard.mqttUrl, unit, `boot-map-000${i}`);
+      cleanups.push(() => edge.close());
       edges.push(edge);
-      await publishRecords(edge, unit.id, `boot-map-000${i}`, [firstRecord(start)]);
+      // Seq 0 of a boot, every kind in full, the way the edge opens a boot.
+      await edge.publish([{ seq: 0, ts: Date.now(), ...firstKinds(start) }]);
     }
     await until(async () => {
       const states = await Promise.all(units.slice(0, 2).map((u) => dashboard.store.getUnitState(u.id)));
@@ -145,7 +103,7 @@ describe('fleet view: map and list in Chromium', () => {
     const before = await marker(page, 'tri-map-01').boundingBox();
     const edge1 = edges[0];
     if (!edge1 || !before) throw new Error('unit 1 is connected and placed');
-    await publishRecords(edge1, 'tri-map-01', 'boot-map-0000', [
+    await edge1.publish([
       { seq: 1, ts: Date.now(), battery: { socPct: 64 }, position: { lat: 48.861 }, hotspot: { sessionsNow: 7 } },
     ]);
     await until(async () => plain(await marker(page, 'tri-map-01').innerText()).includes('Wi-Fi : 7'), 'live marker');

@@ -7,7 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, useChromium } from './support/browser.js';
 import { addUser, makeUnits, startTestDashboard, type UnitCredentials, until } from './support/fleet.js';
-import { morningOuting, type OutingPlan, SimulatedEdge, stopOf } from './support/outing.js';
+import { fullBattery, morningOuting, type OutingPlan, SimulatedEdge, stopOf } from './support/outing.js';
 
 // The unit page, the alerts view and the impact reports in Debian's Chromium, against the real server
 // fed over MQTT by simulated units: one rode yesterday morning (every kind, every 10 s), one is low
@@ -56,26 +56,9 @@ function zoneFile(): string {
   return JSON.stringify({ type: 'FeatureCollection', features: [feature] });
 }
 
-/** One record at `ts` with a battery at `socPct` and nothing else changed. */
+/** One record now with a battery at `socPct` and nothing else changed. */
 function batteryAt(seq: number, socPct: number): TelemetryRecordV2 {
-  return {
-    seq,
-    ts: Date.now(),
-    battery: {
-      state: 'connected',
-      socPct,
-      voltageV: 44.1,
-      currentA: -0.6,
-      remainingAh: (socPct / 100) * 20,
-      nominalAh: 20,
-      cycles: 300,
-      cellsV: [3.6, 3.61, 3.59, 3.6],
-      temperaturesC: [18],
-      protection: [],
-      fets: { charge: true, discharge: true },
-      full: true,
-    },
-  };
+  return { seq, ts: Date.now(), battery: fullBattery(socPct) };
 }
 
 async function signedIn(role: string, viewport = { width: 1280, height: 900 }): Promise<Page> {

@@ -132,6 +132,38 @@ export function morningOuting(plan: OutingPlan): TelemetryRecordV2[] {
   return records;
 }
 
+/** A pack at `socPct` as the BMS reports it in full. */
+export function fullBattery(socPct: number): NonNullable<TelemetryRecordV2['battery']> {
+  return {
+    state: 'connected',
+    socPct,
+    voltageV: 52.3,
+    currentA: -1.5,
+    remainingAh: 16,
+    nominalAh: 20,
+    cycles: 100,
+    cellsV: [4.01, 4.02],
+    temperaturesC: [21.5],
+    protection: [],
+    fets: { charge: true, discharge: true },
+    full: true,
+  };
+}
+
+/** The kinds a boot opens with, in full: battery, a 3D fix at a place, the hotspot's counts. */
+export function firstKinds(at: {
+  socPct: number;
+  lat: number;
+  lon: number;
+  wifi: number;
+}): Omit<TelemetryRecordV2, 'seq' | 'ts'> {
+  return {
+    battery: fullBattery(at.socPct),
+    position: { state: 'connected', fix: '3d', lat: at.lat, lon: at.lon, speedKmh: 0, satellites: 9, full: true },
+    hotspot: { sessionsNow: at.wifi, sessionsToday: 5, distinctDevicesToday: 4, full: true },
+  };
+}
+
 /** The portal's counts when `n` residents gave the same three answers. */
 function questionnaire(n: number): QuestionnaireToday {
   return {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { encodeBatch, type TelemetryRecordV2, unitTopic } from '@triporteur/edge/contract';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { UnitCredentials } from '../../support/fleet.js';
+import { firstKinds } from '../../support/outing.js';
 import { type Published, socFor } from './latency.js';
 
 /** Where the fleet rides: a box of about 5 km around the centre of Paris. */
@@ -67,32 +68,10 @@ export class SimulatedFleet {
   async publishFirstRecords(): Promise<void> {
     await Promise.all(
       this.units.map((unit) =>
-        this.send(unit, {
-          battery: {
-            state: 'connected',
-            socPct: socFor(unit.index, 0),
-            voltageV: 52.3,
-            currentA: -1.5,
-            remainingAh: 16,
-            nominalAh: 20,
-            cycles: 100,
-            cellsV: [4.01, 4.02],
-            temperaturesC: [21.5],
-            protection: [],
-            fets: { charge: true, discharge: true },
-            full: true,
-          },
-          position: {
-            state: 'connected',
-            fix: '3d',
-            lat: unit.lat,
-            lon: unit.lon,
-            speedKmh: 0,
-            satellites: 9,
-            full: true,
-          },
-          hotspot: { sessionsNow: unit.index % 7, sessionsToday: 5, distinctDevicesToday: 4, full: true },
-        }),
+        this.send(
+          unit,
+          firstKinds({ socPct: socFor(unit.index, 0), lat: unit.lat, lon: unit.lon, wifi: unit.index % 7 }),
+        ),
       ),
     );
   }
