@@ -7,7 +7,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, useChromium } from './support/browser.js';
 import { addUser, makeUnits, startTestDashboard, type UnitCredentials, until } from './support/fleet.js';
-import { fullBattery, morningOuting, type OutingPlan, SimulatedEdge, stopOf } from './support/outing.js';
+import {
+  fullBattery,
+  HOTSPOT_CAPACITY,
+  morningOuting,
+  type OutingPlan,
+  SimulatedEdge,
+  stopOf,
+} from './support/outing.js';
 
 // The unit page, the alerts view and the impact reports in Debian's Chromium, against the real server
 // fed over MQTT by simulated units: one rode yesterday morning (every kind, every 10 s), one is low
@@ -161,6 +168,9 @@ describe('dashboard views in Chromium: unit page, alerts, impact reports, by rol
     const month = page.locator('dd[data-field="uplink.month"]');
     await expect.poll(async () => plain(await month.textContent())).toMatch(/1,2 Go sur 10 Go/);
     expect(await month.locator('meter').count()).toBe(1);
+    // Residents on the Wi-Fi against the unit's client ceiling.
+    const capacity = plain(await page.locator('dd[data-field="hotspot.capacity"]').textContent());
+    expect(capacity).toBe(`${last?.hotspot?.stationsNow} / ${HOTSPOT_CAPACITY}`);
     // Versions from the birth message.
     expect(plain(await page.locator('dd[data-field="system.edge"]').textContent())).toContain('0.7.0');
     expect(plain(await page.locator('dd[data-field="system.firmware"]').textContent())).toContain('VESC 6.02');

@@ -1,6 +1,6 @@
 import { applyRecord, type ReconstructedState, type RecordBody } from '@triporteur/edge/contract';
 import { describe, expect, it } from 'vitest';
-import type { AlertChange } from '../src/alerts/alert-store.js';
+import type { AlertChange, HistoryQuery } from '../src/alerts/alert-store.js';
 import { AlertStore } from '../src/alerts/alert-store.js';
 import { AlertEngine } from '../src/alerts/alerts.js';
 import { DEFAULT_ALERTS_CONFIG } from '../src/alerts/config.js';
@@ -143,6 +143,24 @@ describe.each(ENGINES)('AlertStore on %s', (engine) => {
       ],
       nextBefore: null,
     });
+  });
+
+  it('filters the history by severity, acknowledgement, life cycle and time raised', async () => {
+    const store = new AlertStore((await openTestDb(engine, ALERT_MIGRATIONS)).db);
+    const a = await store.record(signal({ key: 'k:a', severity: 'warning' }), T0);
+    const b = await store.record(signal({ key: 'k:b', severity: 'critical' }), T0 + 10);
+    const c = await store.record(signal({ key: 'k:c', severity: 'warning' }), T0 + 20);
+    await store.acknowledge(b.alert.id, 'coordination', T0 + 30);
+    await store.clear('k:c', T0 + 40);
+    const ids = async (query: HistoryQuery) => (await store.history(query)).alerts.map((x) => x.id);
+    expect(await ids({ severity: 'warning' })).toEqual([c.alert.id, a.alert.id]);
+    expect(await ids({ state: 'acknowledged' })).toEqual([b.alert.id]);
+    expect(await ids({ state: 'unacknowledged' })).toEqual([c.alert.id, a.alert.id]);
+    expect(await ids({ state: 'cleared' })).toEqual([c.alert.id]);
+    expect(await ids({ state: 'active', severity: 'warning' })).toEqual([a.alert.id]);
+    expect(await ids({ from: T0 + 10, to: T0 + 20 })).toEqual([b.alert.id]);
+    await expect(store.history({ from: -1 })).rejects.toMatchObject({ code: AlertErrorCode.BAD_INPUT });
+    await expect(store.history({ to: 1.5 })).rejects.toMatchObject({ code: AlertErrorCode.BAD_INPUT });
   });
 
   it('merges the same alert raised at once by two dashboard processes into one open alert', async () => {

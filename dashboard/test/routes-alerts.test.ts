@@ -114,7 +114,25 @@ describe('alert routes', () => {
     expect((byKind.json() as { alerts: { id: number }[] }).alerts.map((a) => a.id)).toEqual([ids.offline]);
   });
 
+  it('filters the history by severity, life cycle and when the alert was raised', async () => {
+    const idsOf = async (query: string) =>
+      ((await get(`/api/alerts/history?${query}`, coordinator)).json() as { alerts: { id: number }[] }).alerts.map(
+        (a) => a.id,
+      );
+    expect(await idsOf('severity=critical')).toEqual([ids.bms]);
+    expect(await idsOf('severity=warning&unitId=tri-01')).toEqual([ids.low, ids.cleared]);
+    expect(await idsOf('state=cleared')).toEqual([ids.cleared]);
+    expect(await idsOf('state=active')).toEqual([ids.offline, ids.bms, ids.low]);
+    expect(await idsOf('from=2000&to=2200')).toEqual([ids.bms, ids.low]);
+    expect(await idsOf('from=2200')).toEqual([ids.offline]);
+    expect(await idsOf('to=1000')).toEqual([]);
+  });
+
   it.each([
+    '/api/alerts/history?severity=grave',
+    '/api/alerts/history?state=ouvert',
+    '/api/alerts/history?from=-1',
+    '/api/alerts/history?to=1e400',
     '/api/alerts?unitId=Pas%20Une%20Unit%C3%A9',
     '/api/alerts/history?limit=0',
     '/api/alerts/history?limit=501',

@@ -86,6 +86,7 @@ export function morningOuting(plan: OutingPlan): TelemetryRecordV2[] {
         sessionsToday,
         distinctDevicesToday: sessionsToday,
         stationsNow: sessionsNow,
+        capacity: HOTSPOT_CAPACITY,
         ...(plan.answered === undefined
           ? {}
           : { questionnaireToday: questionnaire(Math.min(plan.answered, sessionsToday)) }),
@@ -149,6 +150,9 @@ export function fullBattery(socPct: number): NonNullable<TelemetryRecordV2['batt
     full: true,
   };
 }
+
+/** The stock CYW43455 firmware's client ceiling, as a unit reports it. */
+export const HOTSPOT_CAPACITY = 8;
 
 /** The kinds a boot opens with, in full: battery, a 3D fix at a place, the hotspot's counts. */
 export function firstKinds(at: {

@@ -62,6 +62,11 @@ describe('hotspot sessions: counts', () => {
     expect(rig.sessions.aggregate()).toMatchObject({ bytesUp: 1_200, bytesDown: 53_000 });
   });
 
+  it('reports its client ceiling as the capacity', async () => {
+    const rig = await sessionsRig({ maxClients: 3 });
+    expect(rig.sessions.aggregate().capacity).toBe(3);
+  });
+
   it('publishes numbers only: no address and no hash in the aggregate', async () => {
     const rig = await sessionsRig();
     await joinAndAccept(rig, PHONE, PHONE_IP);
@@ -74,6 +79,7 @@ describe('hotspot sessions: counts', () => {
         'at',
         'bytesDown',
         'bytesUp',
+        'capacity',
         'distinctDevicesToday',
         'endedIdleToday',
         'endedLeftToday',

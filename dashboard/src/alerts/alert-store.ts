@@ -33,9 +33,19 @@ export interface AlertChange {
   alert: Alert;
 }
 
+/** Which alerts by their life cycle: still active, cleared, acknowledged by someone, or not yet. */
+export const HISTORY_STATES = ['active', 'cleared', 'acknowledged', 'unacknowledged'] as const;
+export type HistoryState = (typeof HISTORY_STATES)[number];
+
 export interface HistoryQuery {
   unitId?: string;
   kind?: AlertKind;
+  severity?: AlertSeverity;
+  state?: HistoryState;
+  /** Alerts first raised at or after this dashboard time, ms. */
+  from?: number;
+  /** Alerts first raised before this dashboard time, ms (exclusive). */
+  to?: number;
   /** Page key: only alerts with a smaller id (the previous page's `nextBefore`). */
   before?: number;
   /** 1–500, default 50. */
@@ -109,6 +119,13 @@ function toAlert(row: AlertRow): Alert {
 function badInput(message: string): AlertError {
   return new AlertError(AlertErrorCode.BAD_INPUT, message);
 }
+
+const STATE_CONDITION: Record<HistoryState, string> = {
+  active: 'active = 1',
+  cleared: 'active = 0',
+  acknowledged: 'acknowledged_by IS NOT NULL',
+  unacknowledged: 'acknowledged_by IS NULL',
+};
 
 function checkId(id: number): void {
   if (!Number.isSafeInteger(id) || id < 1) throw badInput(`alert id must be a positive integer, got ${String(id)}`);
@@ -194,6 +211,11 @@ export class AlertStore {
     const limit = query.limit ?? 50;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw badInput('limit must be an integer 1–500');
     if (query.before !== undefined) checkId(query.before);
+    for (const bound of [query.from, query.to]) {
+      if (bound !== undefined && (!Number.isSafeInteger(bound) || bound < 0)) {
+        throw badInput(`from and to must be times in ms ≥ 0, got ${String(bound)}`);
+      }
+    }
     const conditions: string[] = [];
     const params: SqlValue[] = [];
     const where = (condition: string, value: SqlValue) => {
@@ -202,6 +224,10 @@ export class AlertStore {
     };
     if (query.unitId !== undefined) where('unit_id = ?', query.unitId);
     if (query.kind !== undefined) where('kind = ?', query.kind);
+    if (query.severity !== undefined) where('severity = ?', query.severity);
+    if (query.state !== undefined) conditions.push(STATE_CONDITION[query.state]);
+    if (query.from !== undefined) where('first_at >= ?', query.from);
+    if (query.to !== undefined) where('first_at < ?', query.to);
     if (query.before !== undefined) where('id < ?', query.before);
     params.push(limit + 1);
     const rows = await this.db.all<AlertRow>(

@@ -3,8 +3,10 @@ export {
   type AlertChange,
   type AlertOutcome,
   AlertStore,
+  HISTORY_STATES,
   type HistoryPage,
   type HistoryQuery,
+  type HistoryState,
 } from './alert-store.js';
 export { AlertEngine, type AlertEngineDeps, type AlertListener } from './alerts.js';
 export {

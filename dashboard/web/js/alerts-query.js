@@ -1,7 +1,6 @@
 // The alerts view's filters as plain data: read from and written to the URL query, so a filtered view
-// can be shared and the back button steps through the filters. The server filters unit and kind on the
-// history; severity, acknowledgement and the date range are applied here (routes/alerts.ts has no such
-// parameters).
+// can be shared and the back button steps through the filters. The server filters the history; `matches`
+// filters the open list's severity and kind, and decides whether a live alert event belongs in the view.
 
 export const STATES = ['open', 'acknowledged', 'all'];
 /** Worst first, as the server orders open alerts. */

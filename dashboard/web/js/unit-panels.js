@@ -100,14 +100,16 @@ function positionRows(i18n, v) {
 }
 
 /**
- * `ceiling` is the hostapd client limit (the edge's hotspot.maxStations). No record or API carries it yet:
- * until one does, the capacity line shows the associated stations alone.
+ * The capacity line: residents connected against the unit's client ceiling (`capacity`, which older
+ * edges do not send: then the associated stations alone).
  */
-function hotspotRows(i18n, v, ceiling) {
-  const stations = isNumber(v.stationsNow)
+function hotspotRows(i18n, v) {
+  const ceiling = v.capacity;
+  const connected = isNumber(v.stationsNow) ? v.stationsNow : v.sessionsNow;
+  const stations = isNumber(connected)
     ? isNumber(ceiling)
-      ? i18n.t('value.slash', { value: num(i18n, v.stationsNow, 'integer'), max: num(i18n, ceiling, 'integer') })
-      : num(i18n, v.stationsNow, 'integer')
+      ? i18n.t('value.slash', { value: num(i18n, connected, 'integer'), max: num(i18n, ceiling, 'integer') })
+      : num(i18n, connected, 'integer')
     : DASH;
   const rows = [
     ['hotspot.usersNow', num(i18n, v.sessionsNow, 'integer'), 'hotspot.usersNow'],
@@ -206,8 +208,7 @@ export class UnitPanels {
       battery: s.battery && batteryRows(i18n, s.battery.values),
       motor: s.motor && motorRows(i18n, s.motor.values),
       position: s.position && positionRows(i18n, s.position.values),
-      hotspot:
-        s.hotspot && hotspotRows(i18n, s.hotspot.values, s.hotspot.values.maxStations ?? this.detail?.maxStations),
+      hotspot: s.hotspot && hotspotRows(i18n, s.hotspot.values),
       uplink: s.uplink && uplinkRows(i18n, s.uplink.values, this.detail?.dataBudgetBytes),
       system: (s.system || birth) && systemRows(i18n, s.system?.values ?? {}, s.aux?.values, birth),
     };

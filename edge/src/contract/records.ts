@@ -136,6 +136,9 @@ export const HotspotUpdateSchema = kindSchema(
     sessionsToday: Count('Sessions opened since local midnight'),
     distinctDevicesToday: Count('Distinct devices since midnight (daily salt, destroyed)'),
     stationsNow: Type.Optional(Count('Stations associated to the open SSID now (hostapd)')),
+    capacity: Type.Optional(
+      Count('Client ceiling: sessions the hotspot accepts at once (hotspot.wifi.maxStations, else the DHCP pool)'),
+    ),
     bytesUp: Type.Optional(Count('Client to Internet bytes through the hotspot this boot (nft counters)')),
     bytesDown: Type.Optional(Count('Internet to client bytes through the hotspot this boot (nft counters)')),
     refusedFullToday: Type.Optional(Count('Acceptances refused at the client ceiling since local midnight')),

@@ -73,6 +73,7 @@ export function buildRules(config: RecordsConfig): Readonly<Record<RecordKind, K
       sessionsToday: exact,
       distinctDevicesToday: exact,
       stationsNow: exact,
+      capacity: exact,
       bytesUp: exact,
       bytesDown: exact,
       refusedFullToday: exact,

@@ -23,6 +23,8 @@ export interface HotspotAggregate {
   distinctDevicesToday: number;
   /** Stations associated to the open SSID now (hostapd). */
   stationsNow?: number;
+  /** Sessions the hotspot accepts at once: the Wi-Fi chip's ceiling when configured, else the DHCP pool. */
+  capacity?: number;
   /** Client to Internet bytes through the hotspot this boot (nft counters). */
   bytesUp?: number;
   /** Internet to client bytes through the hotspot this boot (nft counters). */

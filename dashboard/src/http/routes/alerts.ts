@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { UNIT_ID_PATTERN } from '@triporteur/edge/contract';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { HISTORY_STATES } from '../../alerts/alert-store.js';
 import type { AlertEngine } from '../../alerts/alerts.js';
 import { AlertErrorCode, isAlertError } from '../../alerts/errors.js';
 import { ALERT_KINDS, ALERT_SEVERITIES } from '../../alerts/types.js';
@@ -49,6 +50,21 @@ const OpenQuery = Type.Object({ unitId: Type.Optional(UnitFilter) });
 const HistoryQuery = Type.Object({
   unitId: Type.Optional(UnitFilter),
   kind: Type.Optional(Type.Union(ALERT_KINDS.map((kind) => Type.Literal(kind)))),
+  severity: Type.Optional(Type.Union(ALERT_SEVERITIES.map((s) => Type.Literal(s)))),
+  state: Type.Optional(
+    Type.Union(
+      HISTORY_STATES.map((s) => Type.Literal(s)),
+      {
+        description: 'active : condition en cours ; cleared : close ; acknowledged / unacknowledged : acquittée ou non',
+      },
+    ),
+  ),
+  from: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Levées à partir de (ms)' }),
+  ),
+  to: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Levées avant (ms, exclu)' }),
+  ),
   before: Type.Optional(
     Type.Integer({ minimum: 1, description: 'Page suivante : la valeur `nextBefore` de la page précédente' }),
   ),
@@ -122,11 +138,24 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, o
           reply,
           400,
           AlertErrorCode.BAD_INPUT,
-          `Paramètres refusés : unitId (identifiant d’unité), kind (${ALERT_KINDS.join(', ')}), before (entier ≥ 1), limit (1 à 500).`,
+          `Paramètres refusés : unitId (identifiant d’unité), kind (${ALERT_KINDS.join(', ')}), severity (${ALERT_SEVERITIES.join(', ')}), state (${HISTORY_STATES.join(', ')}), from et to (ms ≥ 0), before (entier ≥ 1), limit (1 à 500).`,
         );
       }
       const query = request.query as Static<typeof HistoryQuery>;
-      return reply.header('cache-control', 'no-store').send(await alerts.store.history(query));
+      try {
+        return reply.header('cache-control', 'no-store').send(await alerts.store.history(query));
+      } catch (err) {
+        // What the schema lets through but the store still refuses, e.g. to=1e400 read as Infinity.
+        if (isAlertError(err, AlertErrorCode.BAD_INPUT)) {
+          return refuse(
+            reply,
+            400,
+            err.code,
+            `Paramètres refusés : from, to et before doivent être des entiers finis ≥ 0.`,
+          );
+        }
+        throw err;
+      }
     },
   );
 

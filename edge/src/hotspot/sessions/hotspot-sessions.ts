@@ -132,6 +132,7 @@ export class HotspotSessions implements SessionGate {
       sessionsToday: counts.started,
       distinctDevicesToday: this.devices.size,
       stationsNow: this.stations.size,
+      capacity: this.options.maxClients,
       ...this.traffic.totals,
       refusedFullToday: counts.refusedFull,
       endedLeftToday: counts.ended.left,

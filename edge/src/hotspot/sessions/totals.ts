@@ -7,6 +7,7 @@ export type SessionEnd = 'left' | 'idle' | 'timeout';
 export interface HotspotTotals extends HotspotAggregate {
   /** Stations associated to the open SSID now (hostapd); 0 where no station source is wired. */
   stationsNow: number;
+  capacity: number;
   /** Client → Internet bytes through the hotspot this boot (nft counters, robust to ruleset reloads). */
   bytesUp: number;
   /** Internet → client bytes this boot. */
