@@ -5,6 +5,7 @@ import type { RunningDashboard } from '@triporteur/dashboard';
 import type { TelemetryRecordV2 } from '@triporteur/edge/contract';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { walkKeyboard, wcagViolations } from './support/accessibility.js';
 import { ARTIFACTS_DIR, useChromium } from './support/browser.js';
 import { addUser, makeUnits, startTestDashboard, type UnitCredentials, until } from './support/fleet.js';
 import {
@@ -330,4 +331,42 @@ describe('dashboard views in Chromium: unit page, alerts, impact reports, by rol
     expect(await page.locator('#panel-battery dd').count()).toBe(0);
     await shot(page, 'views-viewer-unit-refused');
   }, 60_000);
+
+  it('accessibility: every view passes axe’s WCAG 2.2 AA checks, on a desktop and a tablet, and by keyboard', async () => {
+    // The technician sees the most: every view, the technician panel included.
+    const page = await signedIn('technician');
+    const views: { path: string; ready: string }[] = [
+      { path: '/', ready: '#units tr[data-unit="tri-v-01"]' },
+      { path: '/unit.html?id=tri-v-01', ready: '#panel-battery dd[data-field="battery.soc"]' },
+      { path: '/alerts.html', ready: '#alertes-resume[data-state="done"]' },
+      { path: `/reports.html?period=custom&from=${yesterday}&to=${yesterday}`, ready: '#par-unite tr[data-unit="tri-v-01"]' },
+    ];
+    const found: Record<string, unknown> = {};
+    for (const viewport of [
+      { name: 'bureau', width: 1280, height: 900 },
+      { name: 'tablette', width: 768, height: 1024 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (const view of views) {
+        await page.goto(`${dashboard.httpUrl}${view.path}`);
+        await page.locator(view.ready).first().waitFor();
+        const where = `${view.path} (${viewport.name})`;
+        const violations = await wcagViolations(page);
+        // A tablet shows the whole page without sideways scrolling.
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (violations.length > 0 || overflow > 0) found[where] = { violations, overflow };
+        if (viewport.name === 'bureau') {
+          const walk = await walkKeyboard(page);
+          if (walk.unreached.length > 0 || walk.invisibleFocus.length > 0) found[`${where} clavier`] = walk;
+        }
+      }
+    }
+    const login = await chromium.browser.newContext({ viewport: { width: 768, height: 1024 }, locale: 'fr-FR' });
+    cleanups.push(() => login.close());
+    const loginPage = await login.newPage();
+    await loginPage.goto(`${dashboard.httpUrl}/login.html`);
+    const loginViolations = await wcagViolations(loginPage);
+    if (loginViolations.length > 0) found['/login.html'] = loginViolations;
+    expect(found).toEqual({});
+  }, 120_000);
 });

@@ -91,7 +91,7 @@ export class FleetMap {
     this.fillCard(entry, unit);
   }
 
-  fillCard({ marker, card }, unit) {
+  fillCard({ card }, unit) {
     const { format } = this.i18n;
     const t = (key, vars) => this.i18n.t(key, vars);
     const s = unit.summary;
@@ -109,7 +109,6 @@ export class FleetMap {
       ]),
       el('span', { class: 'unit-marker-line' }, [t('marker.wifi', { count: wifi })]),
     );
-    marker.getElement()?.setAttribute('aria-label', t('marker.label', { name: s.name, state, soc, count: wifi }));
   }
 
   fitIfGrown() {
