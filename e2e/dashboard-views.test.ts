@@ -339,7 +339,10 @@ describe('dashboard views in Chromium: unit page, alerts, impact reports, by rol
       { path: '/', ready: '#units tr[data-unit="tri-v-01"]' },
       { path: '/unit.html?id=tri-v-01', ready: '#panel-battery dd[data-field="battery.soc"]' },
       { path: '/alerts.html', ready: '#alertes-resume[data-state="done"]' },
-      { path: `/reports.html?period=custom&from=${yesterday}&to=${yesterday}`, ready: '#par-unite tr[data-unit="tri-v-01"]' },
+      {
+        path: `/reports.html?period=custom&from=${yesterday}&to=${yesterday}`,
+        ready: '#par-unite tr[data-unit="tri-v-01"]',
+      },
     ];
     const found: Record<string, unknown> = {};
     for (const viewport of [
