@@ -11,6 +11,7 @@ import { EdgeError, EdgeErrorCode, isEdgeError } from './errors.js';
 import type { Host } from './host.js';
 import { type HotspotService, startHotspotService } from './hotspot/service/index.js';
 import type { CommandRunner } from './hotspot/system/index.js';
+import { LocationPrivacy } from './privacy/location-privacy.js';
 import { DataBudget } from './records/budget.js';
 import { foldRecord } from './records/fold.js';
 import type { HotspotAggregate } from './records/sources.js';
@@ -118,6 +119,13 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
   let running = false;
   let budgetRef: DataBudget = budget;
   let counted: ByteCount = { sent: 0, received: 0 };
+  const privacy = new LocationPrivacy({
+    config: config.privacy,
+    statePath: config.privacy.statePath ?? join(dirname(config.outbox.path), 'location-privacy.json'),
+    now: () => host.clock.now(),
+    logger: log.child({ module: 'privacy' }),
+    buttonMode: config.aux?.pauseMode ?? 'toggle',
+  });
 
   const pipeline = new TelemetryPipeline({
     bootId,
@@ -165,6 +173,8 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       monthBytes: month.usedBytes,
       stretch: budgetRef.stretch,
     });
+    // The working hours move the pause with the clock, not only with the button.
+    pipeline.locationPaused(privacy.paused());
     const counts = options.hotspot?.() ?? hotspot?.aggregate();
     if (counts) pipeline.observe(counts);
     // Kernel counters and idle expiries, read for the next tick.
@@ -189,10 +199,14 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
 
   /** Samples feed the records; link states too (a change is sent in full). Logging is the device layer's. */
   const wireDevices = (set: DeviceSet) => {
-    set.on('sample', (sample) => pipeline.observe(sample));
+    // The aux record tells the dashboard the unit's pause, not only the board's own button flag.
+    set.on('sample', (sample) =>
+      pipeline.observe(sample.kind === 'aux' ? { ...sample, pauseLocation: privacy.paused() } : sample),
+    );
     set.on('state', (kind, state) => pipeline.linkState(kind, state));
     set.on('event', (kind, event) => {
       if (event.type === 'mismatch') log.warn({ kind, mismatches: event.mismatches }, 'BMS and controller disagree');
+      if (event.type === 'button') privacy.button(event.button);
     });
     for (const device of set.devices) pipeline.linkState(device.kind, device.state);
   };
@@ -234,6 +248,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       await devices?.get('battery')?.restart();
     },
     restartUplink: () => uplink.restart(),
+    setLocationPause: (paused) => privacy.setFromDashboard(paused),
   });
 
   return {
@@ -252,6 +267,9 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
         fold: (older, newer) =>
           JSON.stringify(foldRecord(JSON.parse(older) as RecordBody, JSON.parse(newer) as TelemetryRecordV2)),
       });
+      privacy.load();
+      privacy.onChange((state) => pipeline.locationPaused(state.paused));
+      pipeline.locationPaused(privacy.paused());
       const saved = loadBudgetState(budgetPath);
       if (saved) {
         budgetRef = new DataBudget({

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseCapture } from '@triporteur/firmware-bridge';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,7 +21,8 @@ async function running() {
   cleanups.push(() => rig.close());
   const broker = await startTestBroker({ [UNIT]: 'unit-secret', tech: 'tech-secret' });
   cleanups.push(() => broker.close());
-  const app = buildApp(recordingHost(), testConfig({ bmsPath: rig.pty.b, url: broker.url }), { version: '9.9.9' });
+  const config = testConfig({ bmsPath: rig.pty.b, url: broker.url });
+  const app = buildApp(recordingHost(), config, { version: '9.9.9' });
   cleanups.push(() => app.stop());
   await app.start();
   const tech: MqttClient = await mqtt.connectAsync(broker.url, {
@@ -51,7 +53,7 @@ async function running() {
     await until(() => replies.has(id), `reply ${id}`);
     return replies.get(id) as { ok: boolean; result?: Record<string, unknown>; error?: { code: string } };
   };
-  return { app, rig, send, births, replyTopic };
+  return { app, rig, send, births, replyTopic, config };
 }
 
 describe('edge app: remote commands and birth', () => {
@@ -61,6 +63,23 @@ describe('edge app: remote commands and birth', () => {
     expect(births[0]).toMatchObject({ bootId: app.bootId, software: { edge: '9.9.9' } });
     const reply = await send('get-status', 'status-1');
     expect(reply).toMatchObject({ ok: true, result: { unitId: UNIT, bootId: app.bootId, uplink: 'online' } });
+  });
+
+  it('pauses and resumes the location from the dashboard, and keeps the pause on disk beside the outbox', async () => {
+    const { send, config } = await running();
+    const paused = await send('location-pause', 'pause-1', { paused: true });
+    expect(paused).toMatchObject({
+      ok: true,
+      result: { paused: true, manual: true, by: 'dashboard', outsideHours: false },
+    });
+    const saved = join(dirname(config.outbox.path), 'location-privacy.json');
+    expect(JSON.parse(await readFile(saved, 'utf8'))).toMatchObject({ manual: true, by: 'dashboard' });
+    expect(await send('location-pause', 'pause-2', { paused: false })).toMatchObject({
+      ok: true,
+      result: { paused: false },
+    });
+    const bad = await send('location-pause', 'pause-3', { paused: 'oui' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'EDG_CMD_INVALID' } });
   });
 
   it('applies a telemetry interval live, and refuses an invalid value naming the field', async () => {

@@ -6,6 +6,7 @@ import { validateEdgeConfig } from '../config/load.js';
 import type { EdgeConfig } from '../config/schema.js';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
 import type { Host } from '../host.js';
+import type { LocationPrivacyState } from '../privacy/location-privacy.js';
 import { configValueAt } from './config-keys.js';
 import type { CaptureInfo, CommandContext, DiagnosticCheck } from './handlers.js';
 
@@ -22,6 +23,8 @@ export interface AppInternals {
   setLive(key: LiveKey, value: number): void;
   restartBms(): Promise<void>;
   restartUplink(): Promise<void>;
+  /** The dashboard's location toggle (privacy/location-privacy.ts). */
+  setLocationPause(paused: boolean): LocationPrivacyState;
 }
 
 /** Telemetry timings are read at every tick, so these apply at once; every other key needs a restart. */
@@ -130,6 +133,8 @@ export function appCommandContext(app: AppInternals): CommandContext {
       if (name === 'bms') await app.restartBms();
       else await app.restartUplink();
     },
+
+    setLocationPause: (paused) => app.setLocationPause(paused),
   };
 }
 

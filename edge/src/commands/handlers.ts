@@ -31,6 +31,8 @@ export interface CommandContext {
   /** Called with a value already checked against the config schema. */
   setConfig(key: string, value: unknown): Awaitable<{ applied: boolean; restartRequired: boolean }>;
   restartSubsystem(name: Subsystem): Awaitable<void>;
+  /** The dashboard's location toggle; answers the unit's whole location privacy state. */
+  setLocationPause(paused: boolean): Awaitable<CommandResult<'location-pause'>>;
 }
 
 export interface HandlerOutcome {
@@ -82,4 +84,6 @@ export const HANDLERS: Handlers = {
     await ctx.restartSubsystem(name);
     return { result: { name, deferred: false } };
   },
+
+  'location-pause': async ({ paused }, ctx) => ({ result: await ctx.setLocationPause(paused) }),
 };

@@ -17,6 +17,7 @@ export const COMMAND_NAMES = [
   'config-get',
   'config-set',
   'restart-subsystem',
+  'location-pause',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -39,6 +40,7 @@ export const COMMAND_TIMEOUTS_MS: Readonly<Record<CommandName, number>> = {
   'config-get': 5_000,
   'config-set': 10_000,
   'restart-subsystem': 30_000,
+  'location-pause': 5_000,
 };
 
 export const SUBSYSTEMS = ['bms', 'uplink'] as const;
@@ -110,6 +112,10 @@ export const CommandArgsSchemas = {
     { additionalProperties: false },
   ),
   'restart-subsystem': Type.Object({ name: SubsystemSchema }, { additionalProperties: false }),
+  'location-pause': Type.Object(
+    { paused: Type.Boolean({ description: 'true: stop sending positions; false: resume (inside working hours)' }) },
+    { additionalProperties: false },
+  ),
 } satisfies Record<CommandName, TSchema>;
 
 const Count = Type.Integer({ minimum: 0 });
@@ -167,6 +173,16 @@ export const CommandResultSchemas = {
     {
       name: SubsystemSchema,
       deferred: Type.Boolean({ description: 'True for uplink: it restarts after this reply is acknowledged' }),
+    },
+    { additionalProperties: false },
+  ),
+  'location-pause': Type.Object(
+    {
+      paused: Type.Boolean({ description: 'Positions are withheld now (manual pause, or outside working hours)' }),
+      manual: Type.Boolean({ description: 'The mediator’s pause, by button or dashboard; survives a reboot' }),
+      by: Type.Union([Type.Literal('button'), Type.Literal('dashboard'), Type.Null()]),
+      changedAt: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Unit clock, ms' }),
+      outsideHours: Type.Boolean({ description: 'Outside the configured working hours' }),
     },
     { additionalProperties: false },
   ),

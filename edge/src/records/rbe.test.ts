@@ -205,6 +205,18 @@ describe('ReportByException: position', () => {
     expect(back?.body.position).toMatchObject({ full: true, lat: 45.7554 });
     expect(back?.body.position).not.toHaveProperty('paused');
   });
+  it('withholds the location when the unit says so, whatever the aux board’s flag, with no aux board at all', () => {
+    const { rbe, step } = engine();
+    step(0, at(45.75, 15));
+    rbe.locationPaused = true;
+    const paused = step(10_000, at(north(45.75, 100), 15));
+    expect(paused?.body.position).toMatchObject({ paused: true });
+    expect(paused?.body.position).not.toHaveProperty('lat');
+    // The board's flag off does not override the unit's pause.
+    expect(step(20_000, aux({ pauseLocation: false }), at(north(45.75, 500), 15))?.body.position).toBeUndefined();
+    rbe.locationPaused = false;
+    expect(step(30_000, at(north(45.75, 600), 15))?.body.position).toMatchObject({ full: true, lat: 45.7554 });
+  });
 });
 
 describe('ReportByException: stretch', () => {

@@ -51,6 +51,7 @@ export class ReportByException {
   private readonly mode: 'delta' | 'full';
   private wasMoving: boolean | undefined;
   private factor = 1;
+  private pausedOverride: boolean | undefined;
 
   constructor(
     private readonly config: RecordsConfig,
@@ -67,6 +68,14 @@ export class ReportByException {
   /** The driver's link state (connected, asleep, silent…): a change is sent in full. */
   linkState(kind: DeviceKind, state: DeviceState): void {
     this.links.set(kind, state);
+  }
+
+  /**
+   * Withholds positions whatever the aux sample says: the dashboard's pause and the working hours live
+   * in the edge, not on the board. Unset, the aux board's pauseLocation flag decides (tests, tools).
+   */
+  set locationPaused(paused: boolean) {
+    this.pausedOverride = paused;
   }
 
   /** The data budget's multiplier for deadbands and heartbeats (1 = as configured). State changes ignore it. */
@@ -169,7 +178,7 @@ export class ReportByException {
     const sample = this.latest.get(kind) as (RecordSource & Record<string, unknown>) | undefined;
     if (!sample) return undefined;
     const aux = this.latest.get('aux') as AuxSample | undefined;
-    const paused = kind === 'position' && aux?.pauseLocation === true;
+    const paused = kind === 'position' && (this.pausedOverride ?? aux?.pauseLocation === true);
     const raw: Record<string, unknown> = {};
     const fields: Fields = {};
     for (const [name, rule] of Object.entries(this.rules[kind])) {

@@ -108,6 +108,11 @@ export class TelemetryPipeline {
     this.rbe.linkState(kind, state);
   }
 
+  /** The unit's location privacy decides, rather than the aux board's own flag (see ReportByException). */
+  locationPaused(paused: boolean): void {
+    this.rbe.locationPaused = paused;
+  }
+
   stats(): PipelineStats {
     return { ...this.counters, held: this.held.length };
   }

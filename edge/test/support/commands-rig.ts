@@ -85,6 +85,10 @@ export function recordingContext(overrides: Partial<CommandContext> = {}): {
     restartSubsystem: async (name) => {
       calls.push(`restart ${name}`);
     },
+    setLocationPause: (paused) => {
+      calls.push(`setLocationPause ${paused}`);
+      return { paused, manual: paused, by: 'dashboard', changedAt: 1_000, outsideHours: false };
+    },
     ...overrides,
   };
   return { context, calls, config: () => config };

@@ -62,6 +62,7 @@ const SUMMARIES: Record<CommandName, string> = {
   'config-get': 'Lit une clé de la configuration de l’unité (secrets masqués)',
   'config-set': 'Modifie une clé de la configuration de l’unité',
   'restart-subsystem': 'Redémarre un sous-système de l’unité (bms ou uplink)',
+  'location-pause': 'Met en pause ou reprend la localisation de l’unité (vie privée des médiateurs)',
 };
 
 export const CommandErrorBody = Type.Object(
