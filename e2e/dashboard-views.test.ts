@@ -137,6 +137,13 @@ beforeAll(async () => {
         },
       };
     }
+    if (name === 'location-pause') {
+      const paused = args.paused === true;
+      return {
+        ok: true,
+        result: { paused, manual: paused, by: 'dashboard', changedAt: Date.now(), outsideHours: false },
+      };
+    }
     return { ok: false, error: { code: 'EDG_CMD_INVALID', message: `not simulated: ${name} ${JSON.stringify(args)}` } };
   });
   outing = morningOuting(PLAN);
@@ -177,6 +184,14 @@ describe('dashboard views in Chromium: unit page, alerts, impact reports, by rol
     expect(plain(await page.locator('dd[data-field="system.firmware"]').textContent())).toContain('VESC 6.02');
     // A coordinator does not get the technician panel.
     expect(await page.locator('#technicien').isVisible()).toBe(false);
+    // …but may pause the mediator's location; the button then offers to resume it.
+    const pause = page.locator('#pause-localisation');
+    expect(plain(await pause.textContent())).toBe('Mettre la localisation en pause');
+    await pause.click();
+    await expect.poll(async () => plain(await pause.textContent())).toBe('Reprendre la localisation');
+    expect(plain(await page.locator('#pause-localisation-etat').textContent())).toMatch(/en pause/);
+    await pause.click();
+    await expect.poll(async () => plain(await pause.textContent())).toBe('Mettre la localisation en pause');
 
     // A range the wrong way round is refused next to the field, before any request.
     let historyRequests = 0;
@@ -329,6 +344,7 @@ describe('dashboard views in Chromium: unit page, alerts, impact reports, by rol
     await page.goto(`${dashboard.httpUrl}/unit.html?id=tri-v-01`);
     await expect.poll(async () => plain(await page.locator('#unit-problem').textContent())).not.toBe('');
     expect(await page.locator('#panel-battery dd').count()).toBe(0);
+    expect(await page.locator('#pause-localisation').count()).toBe(0);
     await shot(page, 'views-viewer-unit-refused');
   }, 60_000);
 

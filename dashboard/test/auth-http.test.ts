@@ -95,7 +95,7 @@ describe.each(ENGINES)('auth plugin over HTTP on %s', (engine) => {
         username: 'coordinator',
         displayName: 'coordinator',
         role: 'coordinator',
-        permissions: ['fleet:view', 'reports:view', 'alerts:ack'],
+        permissions: ['fleet:view', 'reports:view', 'alerts:ack', 'location:pause'],
       },
       csrfToken: csrf,
       expiresAt: START + TTL,

@@ -6,8 +6,8 @@ describe('role permissions', () => {
     expect(permissionsOf('viewer')).toEqual([Permission.REPORTS_VIEW]);
   });
 
-  it('gives the coordinator the fleet and reports, not commands, units or users', () => {
-    expect(permissionsOf('coordinator')).toEqual(['fleet:view', 'reports:view', 'alerts:ack']);
+  it('gives the coordinator the fleet, reports and the location pause, not commands, units or users', () => {
+    expect(permissionsOf('coordinator')).toEqual(['fleet:view', 'reports:view', 'alerts:ack', 'location:pause']);
   });
 
   it('gives the technician units, diagnostics and commands, not users or credentials', () => {

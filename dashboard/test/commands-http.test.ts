@@ -23,6 +23,14 @@ async function guard(request: FastifyRequest, reply: FastifyReply) {
   return undefined;
 }
 
+/** Only the mediators' coordinator may pause a location in this file; everyone else is refused. */
+async function locationGuard(request: FastifyRequest, reply: FastifyReply) {
+  if (request.headers['x-test-user'] !== 'coordinatrice') {
+    return reply.code(403).send({ code: 'TEST_FORBIDDEN', message: 'interdit' });
+  }
+  return undefined;
+}
+
 /** Typed like the server's own instance: a pino logger, as in http/server.ts. */
 const newApp = () => Fastify({ loggerInstance: quiet });
 
@@ -83,6 +91,8 @@ describe('POST /api/units/:unitId/commands/<name>', () => {
     await app.register(commandRoutes, {
       commands: connection.commands,
       guard,
+      // The location pause answers to its own check: here, any user named in the header.
+      guards: { 'location-pause': locationGuard },
       audit: (entry, request) => {
         const user = request.headers['x-test-user'];
         audits.push({ entry, user: typeof user === 'string' ? user : undefined });
@@ -217,5 +227,20 @@ describe('POST /api/units/:unitId/commands/<name>', () => {
     const unknown = await post(A.id, 'reboot', undefined, {});
     expect(unknown.statusCode).toBe(401);
     expect(audits).toEqual([]);
+  });
+
+  it('runs location-pause on the real edge under its own permission, not the technicians’', async () => {
+    const coordinator = { 'x-test-user': 'coordinatrice' };
+    const refused = await post(A.id, 'location-pause', { paused: true });
+    expect(refused.statusCode).toBe(403);
+    const res = await post(A.id, 'location-pause', { paused: true }, coordinator);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true, result: { paused: true, manual: true, by: 'dashboard' } });
+    const back = await post(A.id, 'location-pause', { paused: false }, coordinator);
+    expect(back.json()).toMatchObject({ ok: true, result: { paused: false } });
+    expect(audits.map((a) => [a.user, a.entry.command, a.entry.code])).toEqual([
+      ['coordinatrice', 'location-pause', 'OK'],
+      ['coordinatrice', 'location-pause', 'OK'],
+    ]);
   });
 });

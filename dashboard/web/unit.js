@@ -9,6 +9,7 @@ import { api, can, currentSession } from './js/session.js';
 import { HistoryCharts } from './js/unit-charts.js';
 import { ago } from './js/unit-format.js';
 import { UnitLive } from './js/unit-live.js';
+import { LocationPauseControl } from './js/unit-location-pause.js';
 import { UnitPanels } from './js/unit-panels.js';
 import { PRESETS, RangePicker } from './js/unit-range.js';
 import { OutingReplay } from './js/unit-replay.js';
@@ -120,6 +121,10 @@ async function start() {
   const panels = new UnitPanels(i18n);
   let currentDetail = detail;
   panels.update(stateAnswer.body.state, currentDetail);
+  const pause = can(session, 'location:pause')
+    ? new LocationPauseControl($('panel-position'), i18n, unitId)
+    : undefined;
+  pause?.fromState(stateAnswer.body.state);
 
   i18n.onChange(() => {
     setHeading(undefined, name);
@@ -147,7 +152,10 @@ async function start() {
       rereadDetail = false;
       const [answer, freshDetail] = await Promise.all([fetchState(), reread ? fetchDetail() : null]);
       if (freshDetail) currentDetail = freshDetail;
-      if (answer.ok) panels.update(answer.body.state, currentDetail);
+      if (answer.ok) {
+        panels.update(answer.body.state, currentDetail);
+        pause?.fromState(answer.body.state);
+      }
     },
     onStatus: (state) => {
       liveState = state;

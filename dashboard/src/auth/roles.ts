@@ -20,6 +20,8 @@ export const Permission = {
   DIAGNOSTICS_VIEW: 'diagnostics:view',
   /** Send commands to units (MQTT request/response). */
   COMMANDS_SEND: 'commands:send',
+  /** Pause or resume a unit's location reporting (the location-pause command), for the mediators' privacy. */
+  LOCATION_PAUSE: 'location:pause',
   /** Create, disable users and change their role. */
   USERS_MANAGE: 'users:manage',
   /** Unit broker credentials: provision, rotate. */
@@ -38,8 +40,14 @@ const GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
     Permission.UNITS_MANAGE,
     Permission.DIAGNOSTICS_VIEW,
     Permission.COMMANDS_SEND,
+    Permission.LOCATION_PAUSE,
   ]),
-  coordinator: new Set<Permission>([Permission.FLEET_VIEW, Permission.REPORTS_VIEW, Permission.ALERTS_ACK]),
+  coordinator: new Set<Permission>([
+    Permission.FLEET_VIEW,
+    Permission.REPORTS_VIEW,
+    Permission.ALERTS_ACK,
+    Permission.LOCATION_PAUSE,
+  ]),
   viewer: new Set<Permission>([Permission.REPORTS_VIEW]),
 };
 

@@ -137,6 +137,7 @@ export async function buildHttpServer(options: HttpServerOptions) {
     await app.register(commandRoutes, {
       commands: options.commands,
       guard: app.requirePermission(Permission.COMMANDS_SEND),
+      guards: { 'location-pause': app.requirePermission(Permission.LOCATION_PAUSE) },
       // Who sent what to which unit, and how it ended; never the values sent.
       audit: async (entry, request) => {
         await db.run(

@@ -22,6 +22,8 @@ import type { CommandClient, CommandOutcome } from '../../commands/command-clien
 import { CommandClientError, CommandErrorCode, isCommandClientError } from '../../commands/errors.js';
 import { OPENAPI_TAGS, SESSION_SECURITY } from '../openapi.js';
 
+type CommandGuard = preHandlerHookHandler | preHandlerAsyncHookHandler;
+
 /** One line per command attempt that got past the guard; the caller adds who made the request. */
 export interface CommandAuditEntry {
   unitId: string;
@@ -37,7 +39,9 @@ export interface CommandAuditEntry {
 export interface CommandRoutesOptions {
   commands: Pick<CommandClient, 'send'>;
   /** Decides who may send commands (the auth layer's permission check); runs before every command route. */
-  guard: preHandlerHookHandler | preHandlerAsyncHookHandler;
+  guard: CommandGuard;
+  /** A different check for some commands (the mediators' location pause is not a technician's tool). */
+  guards?: Partial<Record<CommandName, CommandGuard>>;
   audit: (entry: CommandAuditEntry, request: FastifyRequest) => void | Promise<void>;
 }
 
@@ -174,7 +178,7 @@ export const commandRoutes: FastifyPluginAsync<CommandRoutesOptions> = async (ap
         preValidation: async (request) => {
           request.body ??= {};
         },
-        preHandler: guard,
+        preHandler: options.guards?.[name] ?? guard,
         schema: {
           tags: [OPENAPI_TAGS.commands],
           operationId: `command-${name}`,
