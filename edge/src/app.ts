@@ -205,7 +205,10 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
     );
     set.on('state', (kind, state) => pipeline.linkState(kind, state));
     set.on('event', (kind, event) => {
-      if (event.type === 'mismatch') log.warn({ kind, mismatches: event.mismatches }, 'BMS and controller disagree');
+      if (event.type === 'mismatch' && event.mismatches.length === 0)
+        log.info({ kind }, 'BMS and controller agree again');
+      else if (event.type === 'mismatch')
+        log.warn({ kind, mismatches: event.mismatches }, 'BMS and controller disagree');
       if (event.type === 'button') privacy.button(event.button);
     });
     for (const device of set.devices) pipeline.linkState(device.kind, device.state);
