@@ -312,6 +312,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
             logger: log.child({ module: 'hotspot' }),
             uplinkUp: () => uplink.status === 'online',
             ...(options.hotspotRunner ? { runner: options.hotspotRunner } : {}),
+            ...(config.legalLog ? { legalLog: config.legalLog } : {}),
           });
         } catch (err) {
           log.error({ err, code: isEdgeError(err) ? err.code : undefined }, 'hotspot not started');

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { buildApp } from './app.js';
+import { addLegalLogCommands } from './cli/legal-log.js';
 import { describeFailure, EXIT } from './cli/report.js';
 import { addSerialTools } from './cli/tools.js';
 import { withoutSecrets } from './commands/config-keys.js';
@@ -57,5 +58,6 @@ program
   });
 
 addSerialTools(program);
+addLegalLogCommands(program);
 
 program.parseAsync().catch(fail);

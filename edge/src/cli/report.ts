@@ -1,5 +1,6 @@
 import { BridgeErrorCode, isBridgeError } from '@triporteur/firmware-bridge';
 import { EdgeErrorCode, isEdgeError } from '../errors.js';
+import { isLegalLogError, LegalLogErrorCode } from '../legal-log/errors.js';
 
 /** Exit codes a systemd unit or a technician's script can act on. */
 /** `config` also covers any bad input a person gave on the command line. */
@@ -22,6 +23,11 @@ export function describeFailure(err: unknown): { line: string; exitCode: number 
               ? EXIT.config
               : EXIT.unexpected;
     return { line: `error ${err.code}: ${err.message}`, exitCode };
+  }
+  if (isLegalLogError(err)) {
+    // Everything the export and keygen refuse comes from what the person typed or the files they gave.
+    const badInput = err.code !== LegalLogErrorCode.CONNTRACK_START && err.code !== LegalLogErrorCode.WRITE_FAILED;
+    return { line: `error ${err.code}: ${err.message}`, exitCode: badInput ? EXIT.config : EXIT.unexpected };
   }
   if (isBridgeError(err)) {
     const badInput = err.code === BridgeErrorCode.HEX_INVALID || err.code === BridgeErrorCode.CAPTURE_FORMAT;

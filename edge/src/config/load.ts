@@ -3,6 +3,7 @@ import { KindGuard } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
 import { checkHotspotSection } from '../hotspot/edge-config.js';
+import { validateLegalLogSection } from '../legal-log/config.js';
 import { type EdgeConfig, EdgeConfigSchema } from './schema.js';
 
 /**
@@ -22,6 +23,8 @@ export function validateEdgeConfig(input: unknown): Readonly<EdgeConfig> {
   const config = withDefaults as EdgeConfig;
   // Cross-field rules (addresses inside their subnets, option-114 URL length…) that a schema cannot say.
   if (config.hotspot) checkHotspotSection(config.hotspot);
+  // The key's checksum and the time zone: a bad key must stop the start, not the hotspot hours later.
+  if (config.legalLog) validateLegalLogSection(config.legalLog);
   return deepFreeze(config);
 }
 

@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { UNIT_ID_PATTERN } from '../contract/topics.js';
 import { AuxDeviceSchema, BmsDeviceSchema, GpsDeviceSchema, MotorDeviceSchema } from '../devices/config.js';
 import { HotspotSectionSchema } from '../hotspot/edge-config.js';
+import { LegalLogSectionSchema } from '../legal-log/config.js';
 import { PrivacyConfigSchema } from '../privacy/config.js';
 import { RecordsConfigSchema } from '../records/config.js';
 
@@ -50,6 +51,8 @@ export const EdgeConfigSchema = Type.Object(
     ),
     // The residents' Wi-Fi: captive portal, firewall, sessions (docs/configuration.md). Absent: no hotspot.
     hotspot: Type.Optional(HotspotSectionSchema),
+    // The French legal connection log, sealed to the association's public key (docs/legal-log.md).
+    legalLog: Type.Optional(LegalLogSectionSchema),
     // The mediators' location privacy: pause by button or dashboard, working hours (docs/configuration.md).
     privacy: PrivacyConfigSchema,
     outbox: Type.Object(

@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Clock } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
+import type { LegalLogSection } from '../../legal-log/config.js';
+import { startLegalLog } from '../../legal-log/legal-log.js';
 import { checkHotspotSection, type HotspotSection, hotspotConfigOf, portalConfigOf } from '../edge-config.js';
 import type { SessionGate } from '../gate.js';
 import { type RunningPortal, startPortal } from '../portal/portal.js';
@@ -23,6 +25,8 @@ export interface HotspotServiceOptions {
   logger: Logger;
   /** The 4G uplink's state: the portal tells residents honestly when the Internet is down. */
   uplinkUp: () => boolean;
+  /** The legal connection log (CPCE L34-1): sessions and NAT mappings, sealed. Absent or disabled: none. */
+  legalLog?: LegalLogSection;
 }
 
 export interface HotspotService {
@@ -85,6 +89,13 @@ export async function startHotspotService(
     // Attached before the sessions list the stations: no join or leave falls between the two.
     stations.start();
 
+    // Before the sessions, so the first session (an adopted one included) already has its record.
+    const legalLog = options.legalLog?.enabled
+      ? await startLegalLog(options.legalLog, { residentsSubnet: config.residents.subnet, clock, logger })
+      : undefined;
+    if (legalLog) stops.push(() => legalLog.stop());
+    else log.warn({ event: 'legal-log-off' }, 'no legal connection log (CPCE L34-1): configure legalLog');
+
     const sessions = new HotspotSessions({
       firewall: new FirewallPortAdapter(firewall, (ip) => leases.macOf(ip)),
       leases,
@@ -95,6 +106,7 @@ export async function startHotspotService(
       idleTimeoutS: config.sessions.idleTimeoutS,
       sessionTimeoutS: config.sessions.sessionTimeoutS,
       maxClients: maxClientsOf(section),
+      ...(legalLog ? { observer: legalLog.observer } : {}),
     });
     stops.push(() => sessions.stop());
     await sessions.start();

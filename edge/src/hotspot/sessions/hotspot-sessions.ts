@@ -175,6 +175,7 @@ export class HotspotSessions implements SessionGate {
       return this.refuse('unknown-client');
     }
     this.open(session);
+    this.options.observer?.sessionStarted({ ip, mac, at: this.options.clock.now() });
     this.counts.started += 1;
     this.log.info({ event: 'session-started', sessionsNow: this.openCount() }, 'session started');
     this.log.debug({ device: this.devices.add(mac).slice(0, 16) }, 'session started');
@@ -210,7 +211,9 @@ export class HotspotSessions implements SessionGate {
 
   /** An address found in the kernel set at start: a previous run accepted it. Its session clock restarts. */
   private adopt(ip: string): void {
-    this.open(this.track(ip, this.leases.macOf(ip)));
+    const mac = this.leases.macOf(ip);
+    this.open(this.track(ip, mac));
+    this.options.observer?.sessionStarted({ ip, mac, at: this.options.clock.now(), resumed: true });
   }
 
   private refuse(reason: AcceptRefusal): AcceptResult {
@@ -230,6 +233,7 @@ export class HotspotSessions implements SessionGate {
       return;
     }
     this.counts.ended[reason] += 1;
+    this.options.observer?.sessionEnded({ ip, mac: session.mac, at: this.options.clock.now(), reason });
     this.log.info({ event: 'session-ended', reason, sessionsNow: this.openCount() }, 'session ended');
     if (session.mac !== undefined)
       this.log.debug({ device: this.devices.hash(session.mac).slice(0, 16), reason }, 'session ended');

@@ -1,7 +1,7 @@
 import type { Clock } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
 import { EdgeError, EdgeErrorCode } from '../../errors.js';
-import type { FirewallPort, LeaseSource, QuotaPort, StationSource } from './ports.js';
+import type { FirewallPort, LeaseSource, QuotaPort, SessionObserver, StationSource } from './ports.js';
 
 export interface HotspotSessionsOptions {
   firewall: FirewallPort;
@@ -23,6 +23,8 @@ export interface HotspotSessionsOptions {
   /** How often the kernel set is read back to notice idle expiries and sample the byte counters. */
   reconcileIntervalMs?: number;
   quota?: QuotaPort;
+  /** The legal connection log: told of every session's start and end, with its MAC and address. */
+  observer?: SessionObserver;
   /** The salt's source; tests pass one that lets them check the old salt was zeroed. */
   randomBytes?: (size: number) => Uint8Array;
 }

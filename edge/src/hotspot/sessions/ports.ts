@@ -57,6 +57,16 @@ export interface StationSource {
   snapshot?(): Promise<readonly string[]>;
 }
 
+/**
+ * Who held which address when, for the legal connection log (CPCE L34-1, R10-13 IV). Called as sessions
+ * begin and end; an observer queues and returns, it never throws into the session machinery.
+ */
+export interface SessionObserver {
+  /** `resumed`: adopted from the kernel's allowed set at start, so it began before this run. */
+  sessionStarted(event: { ip: string; mac: string | undefined; at: number; resumed?: boolean }): void;
+  sessionEnded(event: { ip: string; mac: string | undefined; at: number; reason: 'left' | 'idle' | 'timeout' }): void;
+}
+
 /** Volume quotas are issue 8; this hook lets them set `bytes-remaining` without touching the gate. */
 export interface QuotaPort {
   bytesRemaining(ip: string): number | undefined;
