@@ -91,6 +91,16 @@ export function buildRules(config: RecordsConfig): Readonly<Record<RecordKind, K
       outboxDepth: num(d.uplink.outboxDepth, 0),
       monthBytes: exact,
       stretch: state,
+      // Radio figures swing a few dB at a standstill: only moves past these are news.
+      rsrpDbm: num(6, 0),
+      rsrqDb: num(3, 0),
+      sinrDb: num(5, 0),
+      operator: state,
+      tech: state,
+      registered: state,
+      // Counters that climb all the time: in full records only, in kB.
+      modemBytesRx: { type: 'heartbeat', digits: -3 },
+      modemBytesTx: { type: 'heartbeat', digits: -3 },
     },
     system: {
       cpuTempC: num(d.system.cpuTempC, 1),

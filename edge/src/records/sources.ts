@@ -53,6 +53,15 @@ export interface UplinkHealth {
   /** From DataBudget: bytes both ways this billing month, and the stretch factor in force. */
   monthBytes?: number;
   stretch?: number;
+  /** From ModemHealthPoller.aggregate() (../modem): each absent when the modem does not say. */
+  rsrpDbm?: number;
+  rsrqDb?: number;
+  sinrDb?: number;
+  operator?: string;
+  tech?: string;
+  registered?: boolean;
+  modemBytesRx?: number;
+  modemBytesTx?: number;
 }
 
 export type RecordSource = Sample | SystemSample | HotspotAggregate | UplinkHealth;
