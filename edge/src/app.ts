@@ -10,7 +10,10 @@ import { createDevices, type DeviceKind, type DeviceSet } from './devices/index.
 import { EdgeError, EdgeErrorCode, isEdgeError } from './errors.js';
 import type { Host } from './host.js';
 import { type HotspotService, startHotspotService } from './hotspot/service/index.js';
+import { createExecFileRunner } from './hotspot/system/command.js';
 import type { CommandRunner } from './hotspot/system/index.js';
+import { ModemHealthPoller } from './modem/health-poller.js';
+import { createMmcliReader } from './modem/mmcli-reader.js';
 import { LocationPrivacy } from './privacy/location-privacy.js';
 import { DataBudget } from './records/budget.js';
 import { foldRecord } from './records/fold.js';
@@ -78,6 +81,8 @@ export interface BuildOptions {
   hotspot?: () => HotspotAggregate | undefined;
   /** Runs nft for the hotspot (tests: inside a namespace); the real one by default. */
   hotspotRunner?: CommandRunner;
+  /** Runs mmcli (tests: a recording runner); the real one by default. */
+  modemRunner?: CommandRunner;
 }
 
 /**
@@ -114,6 +119,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
   let outbox: Outbox | undefined;
   let devices: DeviceSet | undefined;
   let hotspot: HotspotService | undefined;
+  let modem: ModemHealthPoller | undefined;
   let tickTimer: TimerHandle | undefined;
   let router: CommandRouter | undefined;
   let running = false;
@@ -172,6 +178,8 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       outboxDepth: outbox?.stats().depth ?? 0,
       monthBytes: month.usedBytes,
       stretch: budgetRef.stretch,
+      // Signal, operator, registration and the modem's own byte counts, when a modem is read.
+      ...modem?.aggregate(),
     });
     // The working hours move the pause with the clock, not only with the button.
     pipeline.locationPaused(privacy.paused());
@@ -318,6 +326,18 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
           log.error({ err, code: isEdgeError(err) ? err.code : undefined }, 'hotspot not started');
         }
       }
+      if (config.modem) {
+        const modemLog = log.child({ module: 'modem' });
+        const runner = options.modemRunner ?? createExecFileRunner();
+        modem = new ModemHealthPoller({
+          reader: createMmcliReader(runner, { logger: modemLog, signalRateS: config.modem.signalRateS }),
+          clock: host.clock,
+          logger: modemLog,
+          intervalMs: config.modem.pollIntervalS * 1000,
+          staleAfterMs: config.modem.staleAfterS * 1000,
+        });
+        modem.start();
+      }
       // Whatever waits in the outbox when the link comes back was made while it was down: historical.
       uplink.onConnect(() => {
         outbox?.markReplay();
@@ -350,6 +370,8 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       router?.stop();
       await hotspot?.stop();
       hotspot = undefined;
+      await modem?.stop();
+      modem = undefined;
       await devices?.stop();
       // The last samples become a record, then a last chance to send what is pending; never hang a
       // shutdown on a dead link: it stays in the outbox.

@@ -3,6 +3,7 @@ import { UNIT_ID_PATTERN } from '../contract/topics.js';
 import { AuxDeviceSchema, BmsDeviceSchema, GpsDeviceSchema, MotorDeviceSchema } from '../devices/config.js';
 import { HotspotSectionSchema } from '../hotspot/edge-config.js';
 import { LegalLogSectionSchema } from '../legal-log/config.js';
+import { ModemSectionSchema } from '../modem/config.js';
 import { PrivacyConfigSchema } from '../privacy/config.js';
 import { RecordsConfigSchema } from '../records/config.js';
 
@@ -53,6 +54,8 @@ export const EdgeConfigSchema = Type.Object(
     hotspot: Type.Optional(HotspotSectionSchema),
     // The French legal connection log, sealed to the association's public key (docs/legal-log.md).
     legalLog: Type.Optional(LegalLogSectionSchema),
+    // 4G health from ModemManager (docs/configuration.md). Absent: no modem is read.
+    modem: Type.Optional(ModemSectionSchema),
     // The mediators' location privacy: pause by button or dashboard, working hours (docs/configuration.md).
     privacy: PrivacyConfigSchema,
     outbox: Type.Object(

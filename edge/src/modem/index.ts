@@ -1,3 +1,4 @@
+export { type ModemSection, ModemSectionSchema } from './config.js';
 export { isModemError, ModemError, ModemErrorCode } from './errors.js';
 export { type ModemAggregate, type ModemHealthOptions, ModemHealthPoller } from './health-poller.js';
 export {
