@@ -10,10 +10,10 @@ import { type RunningPortal, startPortal } from '../portal/portal.js';
 import { HotspotSessions } from '../sessions/hotspot-sessions.js';
 import { describeFailure } from '../sessions/scrub.js';
 import type { HotspotTotals } from '../sessions/totals.js';
-import { ipv4ToInt } from '../system/addresses.js';
 import { type CommandRunner, createExecFileRunner } from '../system/command.js';
 import { Firewall } from '../system/firewall.js';
 import { renderRuleset } from '../system/ruleset.js';
+import { clientCeiling } from './client-ceiling.js';
 import { FirewallPortAdapter } from './firewall-port.js';
 import { HostapdStations } from './hostapd-stations.js';
 import { LeaseEventsSource } from './lease-events-source.js';
@@ -27,6 +27,8 @@ export interface HotspotServiceOptions {
   uplinkUp: () => boolean;
   /** The legal connection log (CPCE L34-1): sessions and NAT mappings, sealed. Absent or disabled: none. */
   legalLog?: LegalLogSection;
+  /** Where /sys and /lib/firmware are read to find the radio's client ceiling: "/" (tests: a temp tree). */
+  wifiRoot?: string;
 }
 
 export interface HotspotService {
@@ -105,7 +107,7 @@ export async function startHotspotService(
       uplinkUp,
       idleTimeoutS: config.sessions.idleTimeoutS,
       sessionTimeoutS: config.sessions.sessionTimeoutS,
-      maxClients: maxClientsOf(section),
+      maxClients: await clientCeiling(section, { log, ...(options.wifiRoot ? { root: options.wifiRoot } : {}) }),
       ...(legalLog ? { observer: legalLog.observer } : {}),
     });
     stops.push(() => sessions.stop());
@@ -150,12 +152,6 @@ async function applyRuleset(firewall: Firewall, ruleset: string, log: Logger): P
     );
     await firewall.apply(ruleset, { keepAllowed: false });
   }
-}
-
-/** The Wi-Fi chip's ceiling when configured; otherwise no more sessions than there are leases. */
-function maxClientsOf(section: HotspotSection): number {
-  const { start, end } = section.residents.dhcpRange;
-  return section.wifi.maxStations ?? ipv4ToInt(end) - ipv4ToInt(start) + 1;
 }
 
 async function stopAll(stops: Array<() => Promise<void>>, log: Logger): Promise<void> {
