@@ -83,6 +83,7 @@ describe('hotspot sessions: counts', () => {
         'distinctDevicesToday',
         'endedIdleToday',
         'endedLeftToday',
+        'endedQuotaToday',
         'endedTimeoutToday',
         'kind',
         'refusedFullToday',

@@ -145,6 +145,7 @@ export const HotspotUpdateSchema = kindSchema(
     endedLeftToday: Type.Optional(Count('Sessions ended since local midnight because the device left')),
     endedIdleToday: Type.Optional(Count('Sessions ended since local midnight at the idle timeout (kernel set expiry)')),
     endedTimeoutToday: Type.Optional(Count('Sessions ended since local midnight at the session timeout')),
+    endedQuotaToday: Type.Optional(Count('Sessions ended since local midnight because their volume quota was used up')),
     /** Present only while the questionnaire is enabled (hotspot.pages.questionnaire.enabled). */
     questionnaireToday: Type.Optional(QuestionnaireTodaySchema),
   },

@@ -178,7 +178,56 @@ export const HotspotConfigSchema = Type.Object(
           Type.Integer({ minimum: 64, maximum: 1_000_000, description: 'Upload ceiling per resident, kbit/s' }),
         ),
       },
-      { ...strict, default: {}, description: 'Hard per-client ceilings, policed in the nftables ruleset' },
+      {
+        ...strict,
+        default: {},
+        description:
+          'Hard per-client ceilings, shaped by tc HTB (one class per DHCP address; see hardware/hotspot/README.md)',
+      },
+    ),
+    quota: Type.Object(
+      {
+        bytesPerSession: Type.Optional(
+          Type.Integer({
+            minimum: 1_000_000,
+            maximum: 1_000_000_000_000,
+            description: 'Bytes (down + up) one session may move; then it ends and the resident may tap again',
+          }),
+        ),
+        bytesPerDay: Type.Optional(
+          Type.Integer({
+            minimum: 1_000_000,
+            maximum: 1_000_000_000_000,
+            description: 'Bytes (down + up) one device may move per local day; then the portal says so until midnight',
+          }),
+        ),
+        checkIntervalS: seconds(5, 1, 300, 'How often the kernel byte counters are read against the quotas, s'),
+      },
+      {
+        ...strict,
+        default: {},
+        description: 'Optional volume quotas, counted by the kernel (RFC 8908 bytes-remaining)',
+      },
+    ),
+    filter: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'Answer the blocklist\u2019s names with NXDOMAIN' }),
+        blocklistFile: Type.String({
+          pattern: '^/[A-Za-z0-9._/-]*$',
+          default: '/etc/triporteur/blocklist.txt',
+          description: 'One domain per line (its subdomains are blocked too); # starts a comment',
+        }),
+        serversFile: Type.String({
+          pattern: '^/[A-Za-z0-9._/-]*$',
+          default: '/var/lib/triporteur/blocklist.dnsmasq',
+          description: "The list in dnsmasq's servers-file form, written by the edge; dnsmasq reads it",
+        }),
+      },
+      {
+        ...strict,
+        default: {},
+        description: 'DNS blocklist for stops near schools; off by default, and not a security boundary',
+      },
     ),
     paths: Type.Object(
       {

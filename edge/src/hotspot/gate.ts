@@ -24,7 +24,9 @@ export type AcceptRefusal =
   /** No lease for this address: a request from outside the hotspot subnet, or a spoofed source. */
   | 'unknown-client'
   /** The Wi-Fi chip's client ceiling is reached (issue 8's capacity page). */
-  | 'full';
+  | 'full'
+  /** The device has used its daily volume allowance (hotspot config `quota.bytesPerDay`). */
+  | 'quota';
 
 export type AcceptResult = { ok: true; view: ClientView } | { ok: false; reason: AcceptRefusal };
 

@@ -34,7 +34,7 @@ export const SessionEndRecordSchema = Type.Object(
     at,
     ip,
     mac,
-    reason: Type.Union([Type.Literal('left'), Type.Literal('idle'), Type.Literal('timeout')]),
+    reason: Type.Union([Type.Literal('left'), Type.Literal('idle'), Type.Literal('timeout'), Type.Literal('quota')]),
   },
   { additionalProperties: false },
 );

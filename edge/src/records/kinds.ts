@@ -80,6 +80,7 @@ export function buildRules(config: RecordsConfig): Readonly<Record<RecordKind, K
       endedLeftToday: exact,
       endedIdleToday: exact,
       endedTimeoutToday: exact,
+      endedQuotaToday: exact,
       // One object: any count that moved sends the whole of it (compared deeply).
       questionnaireToday: exact,
     },

@@ -37,6 +37,8 @@ export interface HotspotAggregate {
   endedIdleToday?: number;
   /** Sessions ended since local midnight at the session timeout. */
   endedTimeoutToday?: number;
+  /** Sessions ended since local midnight because their volume quota was used up. */
+  endedQuotaToday?: number;
   /** The portal questionnaire's counts since local midnight; absent while the questionnaire is off. */
   questionnaireToday?: QuestionnaireToday;
 }

@@ -27,6 +27,8 @@ export const PortalErrorCode = {
   RATE_LIMITED: 'EDG_PORTAL_RATE_LIMITED',
   /** Not bad input: the Wi-Fi chip's client ceiling is reached (503). */
   FULL: 'EDG_PORTAL_FULL',
+  /** Not bad input: the device has used its daily volume allowance (403 until local midnight). */
+  QUOTA: 'EDG_PORTAL_QUOTA',
   /** Not bad input: a probe from an accepted client while the 4G uplink is down (503, never a fake success). */
   UPLINK_DOWN: 'EDG_PORTAL_UPLINK_DOWN',
   INTERNAL: 'EDG_PORTAL_INTERNAL',

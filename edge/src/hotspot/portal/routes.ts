@@ -1,5 +1,6 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AcceptRefusal } from '../gate.js';
 import { CAPTIVE_JSON, captiveApiBody } from './api.js';
 import { PortalErrorCode } from './codes.js';
 import type { PortalLanguage } from './config.js';
@@ -11,7 +12,7 @@ import type { PageContext } from './pages/layout.js';
 import { renderWelcome } from './pages/notices.js';
 import { renderPrivacy } from './pages/privacy.js';
 import { type Answers, QUESTION_IDS, QUESTIONS } from './questionnaire.js';
-import { clientIp, refuse, sendHtml } from './replies.js';
+import { clientIp, type Refusal, refuse, sendHtml } from './replies.js';
 
 /** The form's fields, nothing else: a token is 56 characters, the rest are short enums. */
 const CSRF_FIELD = Type.String({ minLength: 1, maxLength: 64 });
@@ -22,6 +23,19 @@ interface LangQuery {
   lang?: PortalLanguage;
 }
 type LoginBody = { csrf: string; lang: PortalLanguage } & Answers;
+
+/** What "Se connecter" answers when the gate says no, by its reason. */
+const REFUSALS: Record<AcceptRefusal, Refusal> = {
+  full: { status: 503, code: PortalErrorCode.FULL, heading: 'full.heading', body: 'full.body', retryAfterS: 60 },
+  'unknown-client': {
+    status: 403,
+    code: PortalErrorCode.UNKNOWN_CLIENT,
+    heading: 'unknown.heading',
+    body: 'unknown.body',
+  },
+  // Not a fault of the resident's: a plain statement, and when the allowance comes back.
+  quota: { status: 403, code: PortalErrorCode.QUOTA, heading: 'quota.heading', body: 'quota.body' },
+};
 
 /**
  * The portal's own pages, served for its hostname only (the guards have already checked the Host).
@@ -65,22 +79,7 @@ export function installRoutes(app: FastifyInstance, core: PortalCore, secure: bo
       return sendHtml(reply, 403, renderLanding(ctx, fresh), PortalErrorCode.CSRF);
     }
     const result = await gate.accept(ip);
-    if (!result.ok) {
-      return result.reason === 'full'
-        ? refuse(core, request, reply, {
-            status: 503,
-            code: PortalErrorCode.FULL,
-            heading: 'full.heading',
-            body: 'full.body',
-            retryAfterS: 60,
-          })
-        : refuse(core, request, reply, {
-            status: 403,
-            code: PortalErrorCode.UNKNOWN_CLIENT,
-            heading: 'unknown.heading',
-            body: 'unknown.body',
-          });
-    }
+    if (!result.ok) return refuse(core, request, reply, REFUSALS[result.reason]);
     if (config.questionnaire.enabled) core.tally.record(given);
     return sendHtml(reply, 200, renderWelcome(ctx, result.view, gate.uplinkUp()));
   });

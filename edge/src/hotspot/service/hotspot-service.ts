@@ -10,6 +10,7 @@ import { type RunningPortal, startPortal } from '../portal/portal.js';
 import { HotspotSessions } from '../sessions/hotspot-sessions.js';
 import { describeFailure } from '../sessions/scrub.js';
 import type { HotspotTotals } from '../sessions/totals.js';
+import { setUpSharing } from '../sharing/start-sharing.js';
 import { type CommandRunner, createExecFileRunner } from '../system/command.js';
 import { Firewall } from '../system/firewall.js';
 import { renderRuleset } from '../system/ruleset.js';
@@ -91,6 +92,10 @@ export async function startHotspotService(
     // Attached before the sessions list the stations: no join or leave falls between the two.
     stations.start();
 
+    // Ceilings and the blocklist before anyone is let through; the quota meter hooks into the sessions.
+    const sharing = await setUpSharing(config, { runner, clock, logger });
+    stops.push(async () => sharing.stop());
+
     // Before the sessions, so the first session (an adopted one included) already has its record.
     const legalLog = options.legalLog?.enabled
       ? await startLegalLog(options.legalLog, { residentsSubnet: config.residents.subnet, clock, logger })
@@ -109,9 +114,11 @@ export async function startHotspotService(
       sessionTimeoutS: config.sessions.sessionTimeoutS,
       maxClients: await clientCeiling(section, { log, ...(options.wifiRoot ? { root: options.wifiRoot } : {}) }),
       ...(legalLog ? { observer: legalLog.observer } : {}),
+      ...(sharing.quota ? { quota: sharing.quota } : {}),
     });
     stops.push(() => sessions.stop());
     await sessions.start();
+    sharing.start();
 
     const portal = await startPortal({ gate: sessions, config: portalConfig, logger, clock });
     stops.push(() => portal.close());

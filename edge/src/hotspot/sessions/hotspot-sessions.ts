@@ -70,6 +70,8 @@ export class HotspotSessions implements SessionGate {
     this.running = true;
     this.unsubscribers.push(leases.onLease((event) => this.onLease(event)));
     if (stations !== undefined) this.unsubscribers.push(stations.onStation((event) => this.onStation(event)));
+    const exhausted = this.options.quota?.onExhausted?.((ip) => this.end(ip, 'quota'));
+    if (exhausted !== undefined) this.unsubscribers.push(exhausted);
     for (const lease of (await leases.snapshot?.()) ?? []) {
       if (this.leases.macOf(lease.ip) === undefined) this.onLease({ action: 'old', ...lease });
     }
@@ -138,6 +140,7 @@ export class HotspotSessions implements SessionGate {
       endedLeftToday: counts.ended.left,
       endedIdleToday: counts.ended.idle,
       endedTimeoutToday: counts.ended.timeout,
+      endedQuotaToday: counts.ended.quota,
     };
   }
 
@@ -158,6 +161,8 @@ export class HotspotSessions implements SessionGate {
     if (this.sessions.size >= this.options.maxClients) await this.reconcile();
     const mac = this.leases.macOf(ip);
     if (mac === undefined) return this.refuse('unknown-client');
+    // Before the ceiling: a device whose day is used up is told so, not that the Wi-Fi is full.
+    if (this.options.quota?.admits?.(mac) === false) return this.refuse('quota');
     if (this.sessions.size >= this.options.maxClients) return this.refuse('full');
     const session = this.track(ip, mac);
     try {
@@ -207,6 +212,7 @@ export class HotspotSessions implements SessionGate {
     session.timer = clock.setTimeout(() => {
       if (this.sessions.get(session.ip) === session) this.end(session.ip, 'timeout');
     }, timeoutMs);
+    this.options.quota?.opened?.(session.ip, session.mac);
   }
 
   /** An address found in the kernel set at start: a previous run accepted it. Its session clock restarts. */
@@ -233,6 +239,7 @@ export class HotspotSessions implements SessionGate {
       return;
     }
     this.counts.ended[reason] += 1;
+    this.options.quota?.closed?.(ip);
     this.options.observer?.sessionEnded({ ip, mac: session.mac, at: this.options.clock.now(), reason });
     this.log.info({ event: 'session-ended', reason, sessionsNow: this.openCount() }, 'session ended');
     if (session.mac !== undefined)

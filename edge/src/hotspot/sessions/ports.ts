@@ -1,3 +1,5 @@
+import type { SessionEnd } from './totals.js';
+
 /**
  * The three things the session machinery needs from the system layer (edge/src/hotspot/system), kept
  * this small so the system layer can be adapted to them in a few lines and tests can give fakes.
@@ -64,10 +66,20 @@ export interface StationSource {
 export interface SessionObserver {
   /** `resumed`: adopted from the kernel's allowed set at start, so it began before this run. */
   sessionStarted(event: { ip: string; mac: string | undefined; at: number; resumed?: boolean }): void;
-  sessionEnded(event: { ip: string; mac: string | undefined; at: number; reason: 'left' | 'idle' | 'timeout' }): void;
+  sessionEnded(event: { ip: string; mac: string | undefined; at: number; reason: SessionEnd }): void;
 }
 
-/** Volume quotas are issue 8; this hook lets them set `bytes-remaining` without touching the gate. */
+/**
+ * Volume quotas (quota-meter.ts): `bytes-remaining` for the gate, and the hooks through which the
+ * session layer tells the meter about sessions and learns which ones have used their allowance.
+ */
 export interface QuotaPort {
   bytesRemaining(ip: string): number | undefined;
+  /** A session opened; `device` is its MAC, undefined for one adopted from the kernel without a lease. */
+  opened?(ip: string, device: string | undefined): void;
+  closed?(ip: string): void;
+  /** False once the device has used its daily allowance: its acceptance is refused with 'quota'. */
+  admits?(device: string): boolean;
+  /** Reports each address whose allowance is used up; its session then ends with reason 'quota'. */
+  onExhausted?(listener: (ip: string) => void): Unsubscribe;
 }

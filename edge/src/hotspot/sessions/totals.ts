@@ -1,7 +1,10 @@
 import type { HotspotAggregate } from '../../records/sources.js';
 
-/** Why a session ended: the device left (hostapd, or its lease ended), it idled out in the kernel, or its time was up. */
-export type SessionEnd = 'left' | 'idle' | 'timeout';
+/**
+ * Why a session ended: the device left (hostapd, or its lease ended), it idled out in the kernel, its
+ * time was up, or it used its volume quota.
+ */
+export type SessionEnd = 'left' | 'idle' | 'timeout' | 'quota';
 
 /** Everything the hotspot publishes: counts and byte totals only, never a MAC, an IP or a hash. */
 export interface HotspotTotals extends HotspotAggregate {
@@ -17,11 +20,13 @@ export interface HotspotTotals extends HotspotAggregate {
   endedLeftToday: number;
   endedIdleToday: number;
   endedTimeoutToday: number;
+  /** Sessions ended since local midnight because their volume quota was used up. */
+  endedQuotaToday: number;
 }
 
 /** Counts that restart at local midnight. */
 export class DayCounts {
   started = 0;
   refusedFull = 0;
-  readonly ended: Record<SessionEnd, number> = { left: 0, idle: 0, timeout: 0 };
+  readonly ended: Record<SessionEnd, number> = { left: 0, idle: 0, timeout: 0, quota: 0 };
 }

@@ -1,5 +1,6 @@
 import { EdgeError, EdgeErrorCode } from '../../errors.js';
 import type { HotspotConfig, ResidentsNetworkConfig, StaffNetworkConfig } from '../config.js';
+import { checkSharingConfig } from '../sharing/config-checks.js';
 import { cidrsOverlap, type Ipv4Network, ipv4ToInt, isHostOf, parseCidr } from './addresses.js';
 
 /** RFC 8910: the option carries at most 255 bytes (one DHCPv4 option). */
@@ -55,6 +56,7 @@ export function checkHotspotConfig(config: HotspotConfig, field: string): void {
   if (config.uplink.interfaces.includes(config.residents.interface)) {
     fail('residents/interface', 'is also an uplink interface: residents would bypass the portal');
   }
+  checkSharingConfig(config, fail);
 
   const { staff } = config;
   if (staff) {

@@ -30,6 +30,9 @@ export function renderDnsmasqConfig(config: HotspotConfig): string {
     // Every other record of the portal's name (AAAA) is answered here, empty, never forwarded: with the
     // 4G link down a forwarded query would stall each phone's lookup for its resolver's whole timeout.
     `local=/${portal.hostname}/`,
+    // The optional blocklist (sharing/blocklist.ts): `server=/<domain>/` lines, answered NXDOMAIN here.
+    // A missing file only warns, and dnsmasq re-reads it on SIGHUP.
+    ...(config.filter.enabled ? [`servers-file=${config.filter.serversFile}`] : []),
     'dhcp-authoritative',
     // dnsmasq is the only DHCP server on these links, the condition for rapid commit.
     'dhcp-rapid-commit',
