@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HotspotSection } from '../edge/src/hotspot/edge-config.js';
 import { writeBlocklist } from '../edge/src/hotspot/sharing/blocklist.js';
+import { startDnsmasq } from './support/captive/hotspot.js';
 import { type Client, createHarness, type Harness, lookup, type ManagedProcess, PLAN } from './support/netns/index.js';
-import { sharingSection, startDnsmasq } from './support/sharing/sharing-hotspot.js';
+import { sharingSection } from './support/sharing/sharing-hotspot.js';
 
 // Issue 8, content filtering: the optional DNS blocklist, for real. The AP runs dnsmasq from the
 // rendered dnsmasq.conf with the filter on, reading the servers-file the edge wrote from a plain list;

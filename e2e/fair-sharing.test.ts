@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CAPTIVE_API_URL } from './support/captive/hotspot.js';
+import { CAPTIVE_API_URL, startDnsmasq } from './support/captive/hotspot.js';
 import { acceptByForm } from './support/captive/residents.js';
 import { type Client, createHarness, curl, type Harness, internetHost } from './support/netns/index.js';
-import { SharingService, sharingSection, startDnsmasq } from './support/sharing/sharing-hotspot.js';
+import { SharingService, sharingSection } from './support/sharing/sharing-hotspot.js';
 import { BULK_PORT, mbit, startBulkServer, type Transfer, transfer } from './support/sharing/throughput.js';
 
 // Issue 8, fair sharing: per-client ceilings (tc HTB, classes chosen by the nft ruleset) and volume

@@ -48,6 +48,25 @@ export async function harnessSection(harness: Harness): Promise<HotspotSection> 
   });
 }
 
+/** dnsmasq from the section's rendered dnsmasq.conf, with the real lease hook, in the AP namespace. */
+export async function startDnsmasq(harness: Harness, section: HotspotSection): Promise<ManagedProcess> {
+  const conf = join(harness.dir, 'dnsmasq.conf');
+  await writeFile(conf, renderHotspotFiles(section)['dnsmasq.conf']);
+  const dnsmasq = harness.ap.spawn(
+    'dnsmasq',
+    'dnsmasq',
+    [
+      '--keep-in-foreground',
+      `--conf-file=${conf}`,
+      `--pid-file=${join(harness.dir, 'dnsmasq.pid')}`,
+      '--log-facility=-',
+    ],
+    { env: { ...process.env, [LEASE_EVENTS_ENV]: section.paths.leaseEvents } },
+  );
+  await dnsmasq.waitForLine(/started, version/);
+  return dnsmasq;
+}
+
 /**
  * The Pi's side of the hotspot in the AP namespace: dnsmasq from the rendered dnsmasq.conf, with the
  * real lease hook, then (startService) the edge's hotspot service, which applies the ruleset and serves
@@ -70,21 +89,7 @@ export class CaptiveHotspot {
   /** Starts dnsmasq only: DHCP and DNS work, nothing is filtered yet. */
   static async startDnsmasq(harness: Harness): Promise<CaptiveHotspot> {
     const section = await harnessSection(harness);
-    const conf = join(harness.dir, 'dnsmasq.conf');
-    await writeFile(conf, renderHotspotFiles(section)['dnsmasq.conf']);
-    const dnsmasq = harness.ap.spawn(
-      'dnsmasq',
-      'dnsmasq',
-      [
-        '--keep-in-foreground',
-        `--conf-file=${conf}`,
-        `--pid-file=${join(harness.dir, 'dnsmasq.pid')}`,
-        '--log-facility=-',
-      ],
-      { env: { ...process.env, [LEASE_EVENTS_ENV]: section.paths.leaseEvents } },
-    );
-    await dnsmasq.waitForLine(/started, version/);
-    return new CaptiveHotspot(harness, section, dnsmasq);
+    return new CaptiveHotspot(harness, section, await startDnsmasq(harness, section));
   }
 
   /** Starts the edge's hotspot service (from edge's build) and waits until its portal listens. */

@@ -2,10 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { type HotspotSection, validateHotspotSection } from '../../../edge/src/hotspot/edge-config.js';
-import { renderHotspotFiles } from '../../../edge/src/hotspot/service/files.js';
 import type { HotspotTotals } from '../../../edge/src/hotspot/sessions/totals.js';
-import { LEASE_EVENTS_ENV } from '../../../edge/src/hotspot/system/dnsmasq.js';
 import { harnessSection } from '../captive/hotspot.js';
+
 import { type Harness, internetHost, type ManagedProcess } from '../netns/index.js';
 
 const SERVICE_SCRIPT = new URL('../captive/hotspot-service.mjs', import.meta.url).pathname;
@@ -16,25 +15,6 @@ export type SharingOverrides = Partial<Pick<HotspotSection, 'bandwidth' | 'quota
 /** The harness's hotspot section (captive/hotspot.ts) with other ceilings, quotas or filter. */
 export async function sharingSection(harness: Harness, overrides: SharingOverrides): Promise<HotspotSection> {
   return validateHotspotSection({ ...(await harnessSection(harness)), ...overrides });
-}
-
-/** dnsmasq from the section's rendered dnsmasq.conf, with the real lease hook, in the AP namespace. */
-export async function startDnsmasq(harness: Harness, section: HotspotSection): Promise<ManagedProcess> {
-  const conf = join(harness.dir, 'dnsmasq.conf');
-  await writeFile(conf, renderHotspotFiles(section)['dnsmasq.conf']);
-  const dnsmasq = harness.ap.spawn(
-    'dnsmasq',
-    'dnsmasq',
-    [
-      '--keep-in-foreground',
-      `--conf-file=${conf}`,
-      `--pid-file=${join(harness.dir, 'dnsmasq.pid')}`,
-      '--log-facility=-',
-    ],
-    { env: { ...process.env, [LEASE_EVENTS_ENV]: section.paths.leaseEvents } },
-  );
-  await dnsmasq.waitForLine(/started, version/);
-  return dnsmasq;
 }
 
 /**

@@ -1,20 +1,14 @@
 import type { Clock, TimerHandle } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
+import type { UplinkHealth } from '../records/sources.js';
 import { isModemError, ModemErrorCode } from './errors.js';
 import type { ModemReader, ModemReading } from './mmcli-reader.js';
 
-/** The 4G fields of the uplink telemetry kind (UplinkHealth in ../records/sources.ts). */
-export interface ModemAggregate {
-  signalPct?: number;
-  rsrpDbm?: number;
-  rsrqDb?: number;
-  sinrDb?: number;
-  operator?: string;
-  tech?: string;
-  registered?: boolean;
-  modemBytesRx?: number;
-  modemBytesTx?: number;
-}
+/** The 4G fields of the uplink telemetry kind, as the poller fills them. */
+export type ModemAggregate = Pick<
+  UplinkHealth,
+  'signalPct' | 'rsrpDbm' | 'rsrqDb' | 'sinrDb' | 'operator' | 'tech' | 'registered' | 'modemBytesRx' | 'modemBytesTx'
+>;
 
 export interface ModemHealthOptions {
   reader: ModemReader;
