@@ -20,17 +20,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function mmcli(): RecordingRunner {
-  return new RecordingRunner((command) => {
-    const a = command.args;
-    if (a[0] === '-L') return mm.LIST_ONE;
-    if (a[0] === '-b') return mm.BEARER_CONNECTED;
-    if (a.some((arg) => arg.startsWith('--signal-setup='))) return mm.SIGNAL_SETUP_OK;
-    if (a.includes('--signal-get')) return mm.SIGNAL_LTE;
-    return mm.MODEM_CONNECTED;
-  });
-}
-
 describe('edge app: 4G health in the uplink telemetry', () => {
   it('publishes the modem’s signal, operator, registration and byte counts', async () => {
     const rig = await startBmsRig();
@@ -52,7 +41,7 @@ describe('edge app: 4G health in the uplink telemetry', () => {
 
     const base = testConfig({ bmsPath: rig.pty.b, url: broker.url });
     const config = validateEdgeConfig({ ...structuredClone(base), modem: { pollIntervalS: 10 } });
-    const runner = mmcli();
+    const runner = new RecordingRunner(mm.connectedModem());
     const app = buildApp(recordingHost(), config, { modemRunner: runner });
     cleanups.push(() => app.stop());
     await app.start();

@@ -2,18 +2,16 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@triporteur/firmware-bridge';
-import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LegalRecord } from '../src/legal-log/records.js';
 import { generateKeyPair } from '../src/legal-log/seal.js';
 import { purgeExpired } from '../src/legal-log/store/day-files.js';
 import { readRange } from '../src/legal-log/store/reader.js';
-import { LegalLogWriter } from '../src/legal-log/store/writer.js';
+import { testWriter } from './support/legal-log-writer.js';
 
 // One file per local day (Europe/Paris), rotated at the venue's midnight; a day file is purged once
 // every record in it is older than the retention, at start and at every midnight.
 
-const quiet = pino({ level: 'silent' });
 let keys: { identity: string; recipient: string };
 
 beforeAll(async () => {
@@ -23,16 +21,7 @@ beforeAll(async () => {
 async function rig(start: number, retentionDays = 365) {
   const directory = await mkdtemp(join(tmpdir(), 'legal-days-'));
   const clock = new ManualClock(start);
-  const writer = new LegalLogWriter({
-    directory,
-    recipient: keys.recipient,
-    clock,
-    logger: quiet,
-    timeZone: 'Europe/Paris',
-    retentionDays,
-    flushIntervalMs: 1_000,
-    maxBatchRecords: 1_000,
-  });
+  const writer = testWriter({ directory, recipient: keys.recipient, clock, retentionDays });
   await writer.start();
   return { directory, clock, writer };
 }
@@ -83,15 +72,10 @@ describe('legal log day files', () => {
     ]) {
       await writeFile(join(directory, name), '', { mode: 0o600 });
     }
-    const writer = new LegalLogWriter({
+    const writer = testWriter({
       directory,
       recipient: keys.recipient,
       clock: new ManualClock(Date.UTC(2026, 2, 14, 12, 0)),
-      logger: quiet,
-      timeZone: 'Europe/Paris',
-      retentionDays: 365,
-      flushIntervalMs: 1_000,
-      maxBatchRecords: 1_000,
     });
     await writer.start();
     expect(await days(directory)).toEqual([

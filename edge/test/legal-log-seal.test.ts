@@ -12,7 +12,7 @@ import { startLegalLog } from '../src/legal-log/legal-log.js';
 import type { LegalRecord } from '../src/legal-log/records.js';
 import { ChunkSealer, generateKeyPair, parseIdentityFile } from '../src/legal-log/seal.js';
 import { readRange } from '../src/legal-log/store/reader.js';
-import { LegalLogWriter } from '../src/legal-log/store/writer.js';
+import { testWriter } from './support/legal-log-writer.js';
 
 // Sealing: records go in as age chunks to the association's public key, and only its private key
 // gets them out. A thief holding the unit's disk sees neither a MAC nor an address.
@@ -53,16 +53,7 @@ async function writtenLog(records: readonly LegalRecord[]) {
   const keys = await generateKeyPair();
   const directory = join(await mkdtemp(join(tmpdir(), 'legal-seal-')), 'log');
   const clock = new ManualClock(START);
-  const writer = new LegalLogWriter({
-    directory,
-    recipient: keys.recipient,
-    clock,
-    logger: quiet,
-    timeZone: 'Europe/Paris',
-    retentionDays: 365,
-    flushIntervalMs: 1_000,
-    maxBatchRecords: 1_000,
-  });
+  const writer = testWriter({ directory, recipient: keys.recipient, clock });
   await writer.start();
   for (const record of records) writer.append(record);
   await writer.stop();
@@ -112,16 +103,7 @@ describe('legal log sealing', () => {
     const { chmod } = await import('node:fs/promises');
     await chmod(directory, 0o755);
     await writeFile(join(directory, 'legal-log-2026-03-14.ages'), '', { mode: 0o644 });
-    const writer = new LegalLogWriter({
-      directory,
-      recipient: keys.recipient,
-      clock: new ManualClock(START),
-      logger: quiet,
-      timeZone: 'Europe/Paris',
-      retentionDays: 365,
-      flushIntervalMs: 1_000,
-      maxBatchRecords: 1_000,
-    });
+    const writer = testWriter({ directory, recipient: keys.recipient, clock: new ManualClock(START) });
     await writer.start();
     writer.append({ kind: 'session-start', at: START, ip: IP, mac: MAC });
     await writer.stop();

@@ -2,21 +2,19 @@ import { appendFile, copyFile, mkdtemp, readFile, stat, truncate, writeFile } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@triporteur/firmware-bridge';
-import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LegalLogErrorCode } from '../src/legal-log/errors.js';
 import type { LegalRecord } from '../src/legal-log/records.js';
 import { generateKeyPair } from '../src/legal-log/seal.js';
 import { CHUNK_BEGIN, splitChunks } from '../src/legal-log/store/framing.js';
 import { readRange } from '../src/legal-log/store/reader.js';
-import { LegalLogWriter } from '../src/legal-log/store/writer.js';
+import { testWriter } from './support/legal-log-writer.js';
 
 // A power cut mid-write leaves the day file's last chunk cut short. The reader must say so with a code
 // and still give every whole chunk before it; the writer, started again, must go on after it.
 
 const START = Date.UTC(2026, 2, 14, 9, 0);
 const FILE = 'legal-log-2026-03-14.ages';
-const quiet = pino({ level: 'silent' });
 const CHUNKS = 4;
 
 const batch = (index: number): LegalRecord[] =>
@@ -36,16 +34,7 @@ let directory: string;
 let full: string;
 
 function writerFor(dir: string, clock = new ManualClock(START)) {
-  return new LegalLogWriter({
-    directory: dir,
-    recipient: keys.recipient,
-    clock,
-    logger: quiet,
-    timeZone: 'Europe/Paris',
-    retentionDays: 365,
-    flushIntervalMs: 1_000,
-    maxBatchRecords: 1_000,
-  });
+  return testWriter({ directory: dir, recipient: keys.recipient, clock });
 }
 
 const read = (dir: string) =>
@@ -157,17 +146,7 @@ describe('a day file cut short', () => {
   it('drops the oldest beyond its memory while writes fail, then records the gap with the count', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'legal-full-'));
     const clock = new ManualClock(START);
-    const writer = new LegalLogWriter({
-      directory: dir,
-      recipient: keys.recipient,
-      clock,
-      logger: quiet,
-      timeZone: 'Europe/Paris',
-      retentionDays: 365,
-      flushIntervalMs: 1_000,
-      maxBatchRecords: 1_000,
-      maxPendingRecords: 4,
-    });
+    const writer = testWriter({ directory: dir, recipient: keys.recipient, clock, maxPendingRecords: 4 });
     await writer.start();
     const { mkdir, rm } = await import('node:fs/promises');
     await mkdir(join(dir, FILE));

@@ -20,14 +20,7 @@ function rig() {
   const clock = new ManualClock();
   const log = captureLogger();
   const answers: { list: CommandResult; modem: CommandResult } = { list: mm.LIST_ONE, modem: mm.MODEM_CONNECTED };
-  const runner = new RecordingRunner((command) => {
-    const a = command.args;
-    if (a[0] === '-L') return answers.list;
-    if (a[0] === '-b') return mm.BEARER_CONNECTED;
-    if (a.some((arg) => arg.startsWith('--signal-setup='))) return mm.SIGNAL_SETUP_OK;
-    if (a.includes('--signal-get')) return mm.SIGNAL_LTE;
-    return answers.modem;
-  });
+  const runner = new RecordingRunner(mm.connectedModem(answers));
   const poller = new ModemHealthPoller({
     reader: createMmcliReader(runner, { logger: log.logger }),
     clock,

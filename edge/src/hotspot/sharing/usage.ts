@@ -1,5 +1,6 @@
 import { isIpv4 } from '../system/addresses.js';
 import { type CommandRunner, runChecked } from '../system/command.js';
+import { isObject, nftEntries } from '../system/nft-json.js';
 import { TABLE_FAMILY, TABLE_NAME, USAGE_SETS } from '../system/ruleset.js';
 import { SharingError, SharingErrorCode } from './errors.js';
 
@@ -20,24 +21,13 @@ export async function readUsage(runner: CommandRunner): Promise<Map<string, numb
   return total;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function bad(what: string): never {
   throw new SharingError(SharingErrorCode.TOOL_OUTPUT, `unexpected nft JSON for a usage set: ${what}`);
 }
 
 /** One usage set's listing → bytes by address. */
 export function parseUsageSet(stdout: string): Map<string, number> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(stdout);
-  } catch {
-    bad('not JSON');
-  }
-  if (!isObject(parsed) || !Array.isArray(parsed.nftables)) bad('no "nftables" array');
-  const set = parsed.nftables.find((entry: unknown) => isObject(entry) && isObject(entry.set))?.set;
+  const set = nftEntries(stdout, bad).find((entry) => isObject(entry.set))?.set;
   if (!isObject(set)) bad('no set in the listing');
   if (set.elem === undefined) return new Map();
   if (!Array.isArray(set.elem)) bad('elements are not a list');

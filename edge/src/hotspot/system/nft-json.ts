@@ -20,23 +20,24 @@ export interface AllowedElement {
   up: ByteCounter;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
+export const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function bad(what: string): never {
   throw new HotspotError(HotspotErrorCode.NFT_OUTPUT, `unexpected nft JSON: ${what}`);
 }
 
-function entries(stdout: string): Json[] {
+/** The objects of an `nft -j` listing; `fail` throws the caller's own coded error. */
+export function nftEntries(stdout: string, fail: (what: string) => never = bad): Json[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(stdout);
   } catch {
-    bad('not JSON');
+    fail('not JSON');
   }
-  if (!isObject(parsed) || !Array.isArray(parsed.nftables)) bad('no "nftables" array');
+  if (!isObject(parsed) || !Array.isArray(parsed.nftables)) fail('no "nftables" array');
   return parsed.nftables.filter(isObject);
 }
 
@@ -53,7 +54,7 @@ function counterOf(value: unknown, what: string): ByteCounter {
 /** `nft -j list counters table inet <table>` → counters by name. */
 export function parseCounters(stdout: string): Map<string, ByteCounter> {
   const counters = new Map<string, ByteCounter>();
-  for (const entry of entries(stdout)) {
+  for (const entry of nftEntries(stdout)) {
     const counter = entry.counter;
     if (!isObject(counter)) continue;
     if (typeof counter.name !== 'string') bad('a counter without a name');
@@ -64,7 +65,7 @@ export function parseCounters(stdout: string): Map<string, ByteCounter> {
 
 /** `nft -j list set inet <table> allowed` (type ipv4_addr . ether_addr, with counters) → its elements. */
 export function parseAllowedSet(stdout: string): AllowedElement[] {
-  const set = entries(stdout).find((entry) => isObject(entry.set))?.set;
+  const set = nftEntries(stdout).find((entry) => isObject(entry.set))?.set;
   if (!isObject(set)) bad('no set in the listing');
   if (set.elem === undefined) return [];
   if (!Array.isArray(set.elem)) bad('set elements are not a list');
