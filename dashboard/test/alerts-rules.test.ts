@@ -259,6 +259,23 @@ describe('uplink, data budget, hotspot', () => {
     expect(u.push({ ts: T0 + 3 * MIN, uplink: { outboxDepth: 50 } })).toMatchObject([{ active: false }]);
   });
 
+  it('raises uplink-down when the modem reports no network, and clears once it is registered again', () => {
+    const u = unit();
+    u.push({ ts: T0, uplink: fullUplink({ registered: true }) });
+    expect(brief(u.push({ ts: T0 + MIN, uplink: { registered: false, signalPct: 0 } }))).toEqual([
+      {
+        key: `${UNIT}:uplink-down`,
+        active: true,
+        severity: 'warning',
+        detail:
+          'Liaison dégradée : modem 4G sans réseau, 0 enregistrement en attente d’envoi, 0 reconnexion au courtier en 60 min, signal 0 %',
+      },
+    ]);
+    expect(u.push({ ts: T0 + 2 * MIN, uplink: { registered: true, signalPct: 55 } })).toMatchObject([
+      { active: false },
+    ]);
+  });
+
   it('counts broker reconnects in a sliding hour: five raise it, and it clears when they age out', () => {
     const u = unit();
     u.push({ ts: T0, uplink: fullUplink() });

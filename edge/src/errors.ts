@@ -35,6 +35,8 @@ export const EdgeErrorCode = {
   OUTBOX_DUPLICATE: 'EDG_OUTBOX_DUPLICATE',
   /** Any other storage failure on an open outbox (I/O error, use after close). */
   OUTBOX_IO: 'EDG_OUTBOX_IO',
+  /** An event the unit built does not match the events contract (a bug, never sent). */
+  EVENT_INVALID: 'EDG_EVENT_INVALID',
 } as const;
 
 export type EdgeErrorCode = (typeof EdgeErrorCode)[keyof typeof EdgeErrorCode];

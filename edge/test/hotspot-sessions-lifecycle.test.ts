@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isEdgeError } from '../src/errors.js';
+import type { CapacityChange } from '../src/hotspot/sessions/full-episode.js';
 import { HotspotSessions } from '../src/hotspot/sessions/hotspot-sessions.js';
 import {
   captureLogs,
@@ -82,6 +83,31 @@ describe('hotspot sessions: acceptance', () => {
     rig.stations.emit('disconnected', PHONE);
     await rig.settle();
     expect((await rig.sessions.accept(OTHER_IP)).ok).toBe(true);
+  });
+
+  it('reports a full episode once, from the first refusal until a place frees up, with counts only', async () => {
+    const changes: CapacityChange[] = [];
+    const rig = await sessionsRig({ maxClients: 1, onCapacity: (change) => changes.push(change) });
+    rig.join(PHONE, PHONE_IP);
+    rig.join(OTHER, OTHER_IP);
+    expect((await rig.sessions.accept(PHONE_IP)).ok).toBe(true);
+    // Full, but nobody else wants in yet: no news.
+    expect(changes).toEqual([]);
+    const start = rig.clock.now();
+    await rig.sessions.accept(OTHER_IP);
+    rig.clock.advance(90_000);
+    await rig.sessions.accept(OTHER_IP);
+    expect(changes).toEqual([{ full: true, at: start, capacity: 1 }]);
+    rig.stations.emit('disconnected', PHONE);
+    await rig.settle();
+    expect(changes).toHaveLength(2);
+    expect(changes[1]).toEqual({ full: false, at: start + 90_000, capacity: 1, refused: 2, durationMs: 90_000 });
+    // The next refusal is a new episode.
+    expect((await rig.sessions.accept(OTHER_IP)).ok).toBe(true);
+    rig.join(PHONE, PHONE_IP);
+    await rig.sessions.accept(PHONE_IP);
+    expect(changes.map((c) => c.full)).toEqual([true, false, true]);
+    expect(JSON.stringify(changes)).not.toMatch(/10\.42|a2:11|5e:aa/i);
   });
 
   it('frees the place of a client the kernel idled out before refusing the next one', async () => {

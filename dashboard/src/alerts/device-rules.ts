@@ -112,10 +112,13 @@ export function uplinkDown(
   if (!values || outbox === undefined) return unknown(key, 'uplink-down');
   const recent = memory.reconnects.length;
   const backlog = isActive(memory, key) ? outbox > config.outboxClear : outbox >= config.outboxRaise;
+  // ModemManager's word that the SIM is on no network: no uplink at all, whatever the backlog says yet.
+  const unregistered = values.registered === false;
   // The window is the reconnects' own hysteresis: they age out of it one by one.
-  if (!backlog && recent < config.reconnectsRaise) return cleared(key, 'uplink-down');
+  if (!backlog && recent < config.reconnectsRaise && !unregistered) return cleared(key, 'uplink-down');
   const signal = reading(values, 'signalPct');
   const parts = [
+    ...(unregistered ? ['modem 4G sans réseau'] : []),
     `${outbox} enregistrement${outbox > 1 ? 's' : ''} en attente d’envoi`,
     `${recent} reconnexion${recent > 1 ? 's' : ''} au courtier en ${decimal(config.reconnectWindowMin, 0)} min`,
     ...(signal === undefined ? [] : [`signal ${decimal(signal, 0)} %`]),

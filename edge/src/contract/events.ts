@@ -31,9 +31,8 @@ export const EventPayloadSchema = Type.Object(
       Type.Record(
         Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]{0,31}$' }),
         Type.Union([Type.Number(), Type.String({ maxLength: 120 }), Type.Boolean()]),
-        {
-          maxProperties: 16,
-        },
+        // Without it a Record checks the keys that match the pattern and lets any other key through.
+        { maxProperties: 16, additionalProperties: false },
       ),
     ),
   },

@@ -138,6 +138,11 @@ export class UplinkSession {
     return this.publish(unitTopic(this.config.unitId, 'telemetry'), Buffer.from(payload), false);
   }
 
+  /** One event (contract/events.ts) as JSON; resolves on the broker's PUBACK. */
+  publishEvent(payload: string): Promise<void> {
+    return this.publish(unitTopic(this.config.unitId, 'events'), payload, false);
+  }
+
   async stop(): Promise<void> {
     const client = this.client_;
     if (!client) return;

@@ -7,6 +7,7 @@ import { startLegalLog } from '../../legal-log/legal-log.js';
 import { checkHotspotSection, type HotspotSection, hotspotConfigOf, portalConfigOf } from '../edge-config.js';
 import type { SessionGate } from '../gate.js';
 import { type RunningPortal, startPortal } from '../portal/portal.js';
+import type { CapacityChange } from '../sessions/full-episode.js';
 import { HotspotSessions } from '../sessions/hotspot-sessions.js';
 import { describeFailure } from '../sessions/scrub.js';
 import type { HotspotTotals } from '../sessions/totals.js';
@@ -30,6 +31,8 @@ export interface HotspotServiceOptions {
   legalLog?: LegalLogSection;
   /** Where /sys and /lib/firmware are read to find the radio's client ceiling: "/" (tests: a temp tree). */
   wifiRoot?: string;
+  /** Residents turned away at the client ceiling, and a place free again: the unit's portal-full event. */
+  onCapacity?: (change: CapacityChange) => void;
 }
 
 export interface HotspotService {
@@ -115,6 +118,7 @@ export async function startHotspotService(
       maxClients: await clientCeiling(section, { log, ...(options.wifiRoot ? { root: options.wifiRoot } : {}) }),
       ...(legalLog ? { observer: legalLog.observer } : {}),
       ...(sharing.quota ? { quota: sharing.quota } : {}),
+      ...(options.onCapacity ? { onCapacity: options.onCapacity } : {}),
     });
     stops.push(() => sessions.stop());
     await sessions.start();

@@ -2,6 +2,7 @@ import type { TimerHandle } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
 import type { AcceptRefusal, AcceptResult, ClientView, SessionGate } from '../gate.js';
 import { DailyDevices, normalizeMac } from './daily-devices.js';
+import { FullEpisode } from './full-episode.js';
 import { LeaseTable } from './lease-table.js';
 import { LocalDay } from './local-day.js';
 import {
@@ -45,6 +46,7 @@ export class HotspotSessions implements SessionGate {
   private today: string;
   private counts = new DayCounts();
   private readonly traffic = new TrafficMeter();
+  private readonly full: FullEpisode;
   /** Per-address queue: an acceptance never races the revocation of the same address. */
   private readonly queues = new Map<string, Promise<void>>();
   private epoch = 0;
@@ -62,6 +64,7 @@ export class HotspotSessions implements SessionGate {
     this.day = new LocalDay(options.timeZone ?? DEFAULT_TIME_ZONE);
     this.today = this.day.key(options.clock.now());
     this.devices = new DailyDevices(options.randomBytes);
+    this.full = new FullEpisode(options.maxClients, options.onCapacity);
   }
 
   /** Subscribes to leases and stations, then adopts what a previous run left in the kernel set. */
@@ -223,7 +226,10 @@ export class HotspotSessions implements SessionGate {
   }
 
   private refuse(reason: AcceptRefusal): AcceptResult {
-    if (reason === 'full') this.counts.refusedFull += 1;
+    if (reason === 'full') {
+      this.counts.refusedFull += 1;
+      this.full.refused(this.options.clock.now());
+    }
     // Debug only: a client retrying could otherwise flood the journal.
     this.log.debug({ event: 'accept-refused', reason }, 'acceptance refused');
     return { ok: false, reason };
@@ -242,6 +248,7 @@ export class HotspotSessions implements SessionGate {
     this.options.quota?.closed?.(ip);
     this.options.observer?.sessionEnded({ ip, mac: session.mac, at: this.options.clock.now(), reason });
     this.log.info({ event: 'session-ended', reason, sessionsNow: this.openCount() }, 'session ended');
+    this.full.freed(this.options.clock.now(), this.openCount());
     if (session.mac !== undefined)
       this.log.debug({ device: this.devices.hash(session.mac).slice(0, 16), reason }, 'session ended');
     // The kernel already dropped an idle one; anything else must leave the set now.

@@ -1,4 +1,5 @@
 export { DailyDevices, normalizeMac } from './daily-devices.js';
+export type { CapacityChange } from './full-episode.js';
 export { HotspotSessions } from './hotspot-sessions.js';
 export { LocalDay } from './local-day.js';
 export { DEFAULT_RECONCILE_INTERVAL_MS, DEFAULT_TIME_ZONE, type HotspotSessionsOptions } from './options.js';

@@ -1,6 +1,7 @@
 import type { Clock } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
 import { EdgeError, EdgeErrorCode } from '../../errors.js';
+import type { CapacityChange } from './full-episode.js';
 import type { FirewallPort, LeaseSource, QuotaPort, SessionObserver, StationSource } from './ports.js';
 
 export interface HotspotSessionsOptions {
@@ -25,6 +26,8 @@ export interface HotspotSessionsOptions {
   quota?: QuotaPort;
   /** The legal connection log: told of every session's start and end, with its MAC and address. */
   observer?: SessionObserver;
+  /** Told when residents start being turned away at the ceiling, and when a place frees up again. */
+  onCapacity?: (change: CapacityChange) => void;
   /** The salt's source; tests pass one that lets them check the old salt was zeroed. */
   randomBytes?: (size: number) => Uint8Array;
 }
