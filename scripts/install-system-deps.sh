@@ -19,6 +19,11 @@ packages=(
   iproute2 nftables dnsmasq-base udhcpc busybox curl conntrack
   # hostapd: its config is rendered and parsed in tests (no radio here)
   hostapd
+  # the Arduino's StandardFirmata is flashed with avrdude; tests drive the real avrdude against a simulated
+  # bootloader on a pseudo-terminal
+  avrdude
+  # every shell script in the repo passes shellcheck (a test runs it)
+  shellcheck
   # browser tests: Playwright drives Debian's Chromium (never a downloaded browser)
   chromium fonts-dejavu-core
   # the dashboard's scale path: tests start throw-away PostgreSQL servers from these binaries (as the
