@@ -179,6 +179,11 @@ describe('dashboard views in Chromium: unit page, alerts, impact reports, by rol
     // Residents on the Wi-Fi against the unit's client ceiling.
     const capacity = plain(await page.locator('dd[data-field="hotspot.capacity"]').textContent());
     expect(capacity).toBe(`${last?.hotspot?.stationsNow} / ${HOTSPOT_CAPACITY}`);
+    // The radio's channel and why: the site survey at the hotspot's start.
+    const channel = plain(await page.locator('dd[data-field="hotspot.channel"]').textContent());
+    expect(channel).toBe('Canal 6 (choisi par relevé, 4 réseaux voisins)');
+    // Which way the unit's traffic goes (edges with a depot configured say so).
+    expect(plain(await page.locator('dd[data-field="uplink.via"]').textContent())).toBe('routeur 4G');
     // Versions from the birth message.
     expect(plain(await page.locator('dd[data-field="system.edge"]').textContent())).toContain('0.7.0');
     expect(plain(await page.locator('dd[data-field="system.firmware"]').textContent())).toContain('VESC 6.02');

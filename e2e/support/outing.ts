@@ -87,6 +87,10 @@ export function morningOuting(plan: OutingPlan): TelemetryRecordV2[] {
         distinctDevicesToday: sessionsToday,
         stationsNow: sessionsNow,
         capacity: HOTSPOT_CAPACITY,
+        // The start's site survey: channel 6, four 2.4 GHz neighbours heard.
+        channel: 6,
+        channelSource: 'scan',
+        networksSeen: 4,
         ...(plan.answered === undefined
           ? {}
           : { questionnaireToday: questionnaire(Math.min(plan.answered, sessionsToday)) }),
@@ -99,6 +103,8 @@ export function morningOuting(plan: OutingPlan): TelemetryRecordV2[] {
         reconnects: 0,
         outboxDepth: 0,
         monthBytes: 1_200_000_000 + records.length * 460,
+        // Out on the round, away from the depot's Wi-Fi.
+        via: '4g-router',
         full: true,
       },
       system: { cpuTempC: 48, load1: 0.4, memUsedPct: 31, diskUsedPct: 12, uptimeS: 3600, full: true },

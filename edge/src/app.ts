@@ -8,6 +8,7 @@ import type { EdgeConfig } from './config/schema.js';
 import type { RecordBody, TelemetryRecordV2 } from './contract/records.js';
 import { createDevices, type DeviceKind, type DeviceSet } from './devices/index.js';
 import { EdgeError, EdgeErrorCode, isEdgeError } from './errors.js';
+import { capacityEvent, UnitEvents, UplinkWatch } from './events/index.js';
 import type { Host } from './host.js';
 import { type HotspotService, startHotspotService } from './hotspot/service/index.js';
 import { createExecFileRunner } from './hotspot/system/command.js';
@@ -24,6 +25,7 @@ import { type LiveTelemetrySettings, type PipelineStats, TelemetryPipeline } fro
 import { AgeClock } from './uplink/age-clock.js';
 import { Outbox } from './uplink/outbox.js';
 import { type ByteCount, UplinkSession, type UplinkStatus } from './uplink/session.js';
+import { type DepotService, depotFixOf, isWifiError, startDepotLink } from './wifi/index.js';
 
 /** How long stop() waits for the last batch to be acknowledged. */
 const STOP_FLUSH_MS = 2000;
@@ -54,6 +56,8 @@ export interface EdgeStatus {
   uplink: UplinkStatus;
   /** Records in the outbox, not yet acknowledged by the broker. */
   pendingRecords: number;
+  /** Events journaled, not yet acknowledged by the broker. */
+  pendingEvents: number;
   publishedRecords: number;
   telemetry: PipelineStats;
   /** Bytes on the MQTT socket this boot, and this billing month (the data budget). */
@@ -83,6 +87,8 @@ export interface BuildOptions {
   hotspotRunner?: CommandRunner;
   /** Runs mmcli (tests: a recording runner); the real one by default. */
   modemRunner?: CommandRunner;
+  /** Runs nmcli and systemctl for the depot link (tests: a recording runner); the real one by default. */
+  depotRunner?: CommandRunner;
 }
 
 /**
@@ -120,6 +126,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
   let devices: DeviceSet | undefined;
   let hotspot: HotspotService | undefined;
   let modem: ModemHealthPoller | undefined;
+  let depot: DepotService | undefined;
   let tickTimer: TimerHandle | undefined;
   let router: CommandRouter | undefined;
   let running = false;
@@ -132,6 +139,17 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
     logger: log.child({ module: 'privacy' }),
     buttonMode: config.aux?.pauseMode ?? 'toggle',
   });
+
+  // Alarms and state changes on …/events, journaled beside the outbox so a dead zone delays them only.
+  const events = new UnitEvents({
+    bootId,
+    path: join(dirname(config.outbox.path), 'events.db'),
+    clock: host.clock,
+    logger: log.child({ module: 'events' }),
+    online: () => uplink.status === 'online',
+    publish: (payload) => uplink.publishEvent(payload),
+  });
+  const uplinkWatch = new UplinkWatch(config.mqtt.downEventAfterS * 1000, (event) => events.raise(event));
 
   const pipeline = new TelemetryPipeline({
     bootId,
@@ -169,6 +187,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
     countBytes();
     const month = budgetRef.status();
     const bytes = uplink.bytes;
+    uplinkWatch.observe(host.clock.now(), uplink.status, modem?.aggregate());
     pipeline.observe({
       kind: 'uplink',
       at: host.clock.now(),
@@ -180,6 +199,8 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       stretch: budgetRef.stretch,
       // Signal, operator, registration and the modem's own byte counts, when a modem is read.
       ...modem?.aggregate(),
+      // Which way traffic goes: the depot's Wi-Fi or the 4G router, when a depot is configured.
+      ...depot?.aggregate(),
     });
     // The working hours move the pause with the clock, not only with the button.
     pipeline.locationPaused(privacy.paused());
@@ -208,9 +229,11 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
   /** Samples feed the records; link states too (a change is sent in full). Logging is the device layer's. */
   const wireDevices = (set: DeviceSet) => {
     // The aux record tells the dashboard the unit's pause, not only the board's own button flag.
-    set.on('sample', (sample) =>
-      pipeline.observe(sample.kind === 'aux' ? { ...sample, pauseLocation: privacy.paused() } : sample),
-    );
+    set.on('sample', (sample) => {
+      // Before the pause is applied (in the records): the depot link's positions never leave the unit.
+      if (sample.kind === 'position') depot?.observe(depotFixOf(sample));
+      pipeline.observe(sample.kind === 'aux' ? { ...sample, pauseLocation: privacy.paused() } : sample);
+    });
     set.on('state', (kind, state) => pipeline.linkState(kind, state));
     set.on('event', (kind, event) => {
       if (event.type === 'mismatch' && event.mismatches.length === 0)
@@ -232,6 +255,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       devices: (devices?.devices ?? []).map((d) => ({ kind: d.kind, type: d.type, state: d.state, port: d.portState })),
       uplink: uplink.status,
       pendingRecords: outbox?.stats().depth ?? 0,
+      pendingEvents: events.pending,
       publishedRecords: stats.published,
       telemetry: stats,
       uplinkBytes: {
@@ -278,6 +302,13 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
         fold: (older, newer) =>
           JSON.stringify(foldRecord(JSON.parse(older) as RecordBody, JSON.parse(newer) as TelemetryRecordV2)),
       });
+      try {
+        events.open();
+      } catch (err) {
+        outbox.close();
+        outbox = undefined;
+        throw err;
+      }
       privacy.load();
       privacy.onChange((state) => pipeline.locationPaused(state.paused));
       pipeline.locationPaused(privacy.paused());
@@ -304,6 +335,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
         await set.stop();
         outbox.close();
         outbox = undefined;
+        events.close();
         throw new EdgeError(
           EdgeErrorCode.SERIAL_OPEN,
           `cannot open the BMS serial port "${config.bms.path}" (bms.path): ${(err as Error).message}`,
@@ -321,6 +353,7 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
             uplinkUp: () => uplink.status === 'online',
             ...(options.hotspotRunner ? { runner: options.hotspotRunner } : {}),
             ...(config.legalLog ? { legalLog: config.legalLog } : {}),
+            onCapacity: (change) => events.raise(capacityEvent(change)),
           });
         } catch (err) {
           log.error({ err, code: isEdgeError(err) ? err.code : undefined }, 'hotspot not started');
@@ -338,10 +371,25 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
         });
         modem.start();
       }
+      if (config.depot) {
+        // Like the hotspot: a depot link that cannot start leaves the unit on the 4G router, not down.
+        try {
+          depot = await startDepotLink(config.depot, {
+            runner: options.depotRunner ?? createExecFileRunner({ timeoutMs: (config.depot.joinTimeoutS + 15) * 1000 }),
+            clock: host.clock,
+            logger: log.child({ module: 'depot' }),
+            ...(config.hotspot ? { hotspotInterface: config.hotspot.wifi.interface } : {}),
+            ...(config.hotspot ? { hostapdUnit: config.hotspot.wifi.hostapdUnit } : {}),
+          });
+        } catch (err) {
+          log.error({ err, code: isWifiError(err) ? err.code : undefined }, 'depot link not started');
+        }
+      }
       // Whatever waits in the outbox when the link comes back was made while it was down: historical.
       uplink.onConnect(() => {
         outbox?.markReplay();
         void flushAndSave();
+        void events.flush();
         const birth = buildBirth({ bootId, config, version: options.version ?? 'unknown', now: host.clock.now() });
         uplink.publishBirth(birth).catch((err: unknown) => log.warn({ err }, 'birth not published'));
         const client = uplink.client;
@@ -372,15 +420,23 @@ export function buildApp(host: Host, config: Readonly<EdgeConfig>, options: Buil
       hotspot = undefined;
       await modem?.stop();
       modem = undefined;
+      // Leaves the depot network and gives the radio back to hostapd.
+      await depot?.stop();
+      depot = undefined;
       await devices?.stop();
       // The last samples become a record, then a last chance to send what is pending; never hang a
       // shutdown on a dead link: it stays in the outbox.
       if (outbox) tick();
-      await withDeadline(flushAndSave(), STOP_FLUSH_MS, host.clock);
+      await withDeadline(
+        Promise.all([flushAndSave(), events.flush()]).then(() => undefined),
+        STOP_FLUSH_MS,
+        host.clock,
+      );
       await uplink.stop();
       devices = undefined;
       outbox?.close();
       outbox = undefined;
+      events.close();
       log.info('edge service stopped');
     },
   };

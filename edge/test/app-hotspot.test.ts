@@ -25,6 +25,8 @@ const hotspotSection = {
     dhcpRange: { start: '192.0.2.10', end: '192.0.2.200' },
   },
   uplink: { interfaces: ['eth0'] },
+  // No radio to survey, and no hostapd.conf to write outside the test: hostapd is left alone.
+  wifi: { survey: false },
   pages: { venue: { associationName: 'PIMMS Test', contact: 'contact@example.org' } },
 };
 

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHotspotFiles } from '../src/hotspot/service/files.js';
@@ -57,6 +57,17 @@ describe('the hotspot service started by the edge', () => {
     expect(await rig.topo.probe(rig.topo.ns.inet, 'tcp', PI_UPLINK, 8081)).toBe('ECONNREFUSED');
     expect(await aggregate()).toMatchObject({ kind: 'hotspot', sessionsNow: 0, distinctDevicesToday: 0 });
     expect(await readFile(rig.logFile, 'utf8')).toContain('"event":"ruleset-reload-failed"');
+  });
+
+  it('settles the radio channel with no hostapd, NetworkManager or systemd: configured, written 0600, restart failure logged', async () => {
+    expect(await aggregate()).toMatchObject({ channel: 6, channelSource: 'configured' });
+    expect((await aggregate()).networksSeen).toBeUndefined();
+    const conf = join(rig.topo.dir, 'run', 'hostapd.conf');
+    expect(await readFile(conf, 'utf8')).toMatch(/^channel=6$/m);
+    expect((await stat(conf)).mode & 0o777).toBe(0o600);
+    const log = await readFile(rig.logFile, 'utf8');
+    expect(log).toContain('"code":"EDG_HOTSPOT_HOSTAPD_RESTART"');
+    expect(log).toContain('"event":"site-survey-failed"');
   });
 
   it('learns of a new phone from its DHCP lease (dnsmasq → lease hook → events file)', async () => {

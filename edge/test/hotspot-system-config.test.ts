@@ -33,6 +33,20 @@ describe('HotspotConfigSchema', () => {
     expect(Object.isFrozen(config.residents.dhcpRange)).toBe(true);
   });
 
+  it('surveys the radio at start by default, into a runtime hostapd.conf for the hostapd unit', () => {
+    expect(validateHotspotConfig({}).wifi).toMatchObject({
+      survey: true,
+      hostapdConfPath: '/run/triporteur/hostapd.conf',
+      hostapdUnit: 'hostapd.service',
+    });
+    const off = validateHotspotConfig({ wifi: { survey: false, hostapdConfPath: '/etc/hostapd/hostapd.conf' } });
+    expect(off.wifi).toMatchObject({ survey: false, hostapdConfPath: '/etc/hostapd/hostapd.conf' });
+    expect(refusal({ wifi: { survey: 'yes' } })).toContain('hotspot/wifi/survey');
+    expect(refusal({ wifi: { hostapdConfPath: 'hostapd.conf' } })).toContain('hotspot/wifi/hostapdConfPath');
+    expect(refusal({ wifi: { hostapdConfPath: '/run/a b/hostapd.conf' } })).toContain('hotspot/wifi/hostapdConfPath');
+    expect(refusal({ wifi: { hostapdUnit: 'hostapd; reboot' } })).toContain('hotspot/wifi/hostapdUnit');
+  });
+
   it('gives the staff network its own subnet by default', () => {
     const config = validateHotspotConfig({ staff });
     expect(config.staff).toMatchObject({ subnet: '10.43.0.0/24', address: '10.43.0.1', interface: 'wlan0staff' });

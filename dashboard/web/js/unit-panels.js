@@ -119,7 +119,23 @@ function hotspotRows(i18n, v) {
   ];
   if (isNumber(v.refusedFullToday))
     rows.push(['hotspot.refusedToday', num(i18n, v.refusedFullToday, 'integer'), 'hotspot.refusedToday']);
+  if (isNumber(v.channel)) rows.push(['hotspot.channel', channelText(i18n, v), 'hotspot.channel']);
   return rows;
+}
+
+/**
+ * The radio's channel and why it is that one: the start's site survey (with the neighbours it heard),
+ * the config, or a hostapd that was already on air. Older edges send no channel: no row then.
+ */
+function channelText(i18n, v) {
+  const channel = num(i18n, v.channel, 'integer');
+  if (v.channelSource === 'scan' && isNumber(v.networksSeen)) {
+    const form = new Intl.PluralRules(i18n.lang).select(v.networksSeen) === 'one' ? 'one' : 'other';
+    return i18n.t(`hotspot.channelScan.${form}`, { channel, count: num(i18n, v.networksSeen, 'integer') });
+  }
+  if (v.channelSource === 'configured') return i18n.t('hotspot.channelConfigured', { channel });
+  if (v.channelSource === 'running') return i18n.t('hotspot.channelRunning', { channel });
+  return i18n.t('hotspot.channelOnly', { channel });
 }
 
 /** Month data against the budget: a labelled <meter> and the same in words. */
@@ -151,6 +167,8 @@ function uplinkRows(i18n, v, budget) {
     ['uplink.outbox', num(i18n, v.outboxDepth, 'integer'), 'uplink.outbox'],
     ['uplink.reconnects', num(i18n, v.reconnects, 'integer'), 'uplink.reconnects'],
   ];
+  // Only edges with a depot configured say which way traffic goes: the depot's Wi-Fi or the 4G router.
+  if (typeof v.via === 'string') rows.unshift(['uplink.via', word(i18n, 'via', v.via), 'uplink.via']);
   if (isNumber(v.stretch) && v.stretch > 1)
     rows.push(['uplink.stretch', i18n.t('uplink.stretchValue', { factor: num(i18n, v.stretch) }), 'uplink.stretch']);
   return rows;

@@ -52,7 +52,8 @@ export function benchSection(files: BenchFiles, leaseHook: string) {
       subnet: ap.lanSubnet4,
       dhcpRange: { start: ap.dhcpRange4[0], end: ap.dhcpRange4[1] },
     },
-    wifi: { controlDir: files.hostapdControl },
+    // No survey: no radio, and the host's hostapd unit is not the bench's to restart.
+    wifi: { controlDir: files.hostapdControl, survey: false },
     uplink: { interfaces: [ap.uplink] },
     dns: { upstreamServers: [internet.router4] },
     paths: { leaseFile: files.leaseFile, leaseHook, leaseEvents: files.leaseEvents },

@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { systemClock } from '@triporteur/firmware-bridge';
 import { pino } from 'pino';
+import { capacityEvent } from '../../../edge/dist/src/events/capacity-event.js';
 import { validateHotspotSection } from '../../../edge/dist/src/hotspot/edge-config.js';
 import { startHotspotService } from '../../../edge/dist/src/hotspot/service/index.js';
 
@@ -49,12 +50,16 @@ const uplinkUp = () => misses < MISSES_FOR_DOWN;
 await watchUplink();
 const watcher = setInterval(watchUplink, WATCH_EVERY_MS);
 
-const service = await startHotspotService(section, { clock: systemClock, logger, uplinkUp });
+// The full-hotspot episodes, as the edge app would publish them (its portal-full events).
+const capacityEvents = [];
+const onCapacity = (change) => capacityEvents.push(capacityEvent(change));
+const service = await startHotspotService(section, { clock: systemClock, logger, uplinkUp, onCapacity });
 
-// GET /aggregate, POST /refresh (aggregate after a kernel read), GET /uplink.
+// GET /aggregate, POST /refresh (aggregate after a kernel read), GET /uplink, GET /capacity (events so far).
 const control = createServer((request, response) => {
   const answer = async () => {
     if (request.url === '/uplink') return { up: uplinkUp() };
+    if (request.url === '/capacity') return capacityEvents;
     if (request.method === 'POST' && request.url === '/refresh') await service.refresh();
     return service.aggregate();
   };

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import type { RaisedEvent } from '../../../edge/src/events/unit-events.js';
 import { type HotspotSection, validateHotspotSection } from '../../../edge/src/hotspot/edge-config.js';
 import { renderHotspotFiles } from '../../../edge/src/hotspot/service/files.js';
 import type { HotspotTotals } from '../../../edge/src/hotspot/sessions/totals.js';
@@ -35,8 +36,9 @@ export async function harnessSection(harness: Harness): Promise<HotspotSection> 
       dhcpRange: { start: ap.dhcpRange4[0], end: ap.dhcpRange4[1] },
     },
     uplink: { interfaces: [ap.uplink] },
-    // No radio here: hostapd_cli finds no hostapd in this private directory and keeps retrying.
-    wifi: { controlDir: join(harness.dir, 'hostapd') },
+    // No radio here: hostapd_cli finds no hostapd in this private directory and keeps retrying. No
+    // survey: the edge would write a hostapd.conf and restart the host's hostapd unit.
+    wifi: { controlDir: join(harness.dir, 'hostapd'), survey: false },
     portal: { hostname: PORTAL_HOST, tls },
     sessions: { idleTimeoutS: IDLE_TIMEOUT_S },
     paths: {
@@ -86,10 +88,10 @@ export class CaptiveHotspot {
     this.logFile = join(harness.dir, 'hotspot.log');
   }
 
-  /** Starts dnsmasq only: DHCP and DNS work, nothing is filtered yet. */
-  static async startDnsmasq(harness: Harness): Promise<CaptiveHotspot> {
-    const section = await harnessSection(harness);
-    return new CaptiveHotspot(harness, section, await startDnsmasq(harness, section));
+  /** Starts dnsmasq only: DHCP and DNS work, nothing is filtered yet. `section`: harnessSection's by default. */
+  static async startDnsmasq(harness: Harness, section?: HotspotSection): Promise<CaptiveHotspot> {
+    const chosen = section ?? (await harnessSection(harness));
+    return new CaptiveHotspot(harness, chosen, await startDnsmasq(harness, chosen));
   }
 
   /** Starts the edge's hotspot service (from edge's build) and waits until its portal listens. */
@@ -115,6 +117,11 @@ export class CaptiveHotspot {
   /** The service's counts as they stand (`refresh` first reads the kernel set and counters). */
   aggregate(options: { refresh?: boolean } = {}): Promise<HotspotTotals> {
     return options.refresh ? this.control('POST', '/refresh') : this.control('GET', '/aggregate');
+  }
+
+  /** The portal-full events raised so far, exactly as the edge app would publish them (capacityEvent). */
+  capacityEvents(): Promise<RaisedEvent[]> {
+    return this.control('GET', '/capacity');
   }
 
   async uplinkUp(): Promise<boolean> {

@@ -52,7 +52,7 @@ describe('config hash', () => {
     // Sorted at every depth, the password gone, every default written out.
     expect(canonical).toMatch(/^\{"bms":\{"baudRate":9600,"path":"\/dev\/triporteur-bms","pollIntervalMs":5000,/);
     expect(canonical).toContain(
-      '"configVersion":1,"mqtt":{"keepaliveS":330,"protocolVersion":4,"reconnectMaxMs":120000,"reconnectMs":5000,' +
+      '"configVersion":1,"mqtt":{"downEventAfterS":120,"keepaliveS":330,"protocolVersion":4,"reconnectMaxMs":120000,"reconnectMs":5000,' +
         '"sessionExpiryS":604800,"url":"mqtts://fleet.example.org:8883","username":"tri-lyon-01"},' +
         '"outbox":{"maxAgeMs":172800000,',
     );

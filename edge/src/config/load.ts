@@ -4,6 +4,7 @@ import { Value, type ValueError } from '@sinclair/typebox/value';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
 import { checkHotspotSection } from '../hotspot/edge-config.js';
 import { validateLegalLogSection } from '../legal-log/config.js';
+import { checkDepotSection } from '../wifi/config.js';
 import { type EdgeConfig, EdgeConfigSchema } from './schema.js';
 
 /**
@@ -25,6 +26,8 @@ export function validateEdgeConfig(input: unknown): Readonly<EdgeConfig> {
   if (config.hotspot) checkHotspotSection(config.hotspot);
   // The key's checksum and the time zone: a bad key must stop the start, not the hotspot hours later.
   if (config.legalLog) validateLegalLogSection(config.legalLog);
+  // An SSID over 32 bytes, or a shared radio the hotspot has put in a bridge.
+  if (config.depot) checkDepotSection(config.depot, config.hotspot);
   return deepFreeze(config);
 }
 

@@ -6,6 +6,7 @@ import { LegalLogSectionSchema } from '../legal-log/config.js';
 import { ModemSectionSchema } from '../modem/config.js';
 import { PrivacyConfigSchema } from '../privacy/config.js';
 import { RecordsConfigSchema } from '../records/config.js';
+import { DepotSectionSchema } from '../wifi/config.js';
 
 /**
  * The edge config file, version 1. This schema is the single source of the type,
@@ -38,6 +39,8 @@ export const EdgeConfigSchema = Type.Object(
         /** First redial delay after a drop; doubled after each failed attempt up to reconnectMaxMs. */
         reconnectMs: Type.Integer({ default: 5000, minimum: 500, maximum: 300000 }),
         reconnectMaxMs: Type.Integer({ default: 120_000, minimum: 500, maximum: 3_600_000 }),
+        /** A broker outage this long becomes an uplink-down event; shorter ones (a tunnel, a handover) do not. */
+        downEventAfterS: Type.Integer({ default: 120, minimum: 10, maximum: 86_400 }),
       },
       { additionalProperties: false },
     ),
@@ -56,6 +59,8 @@ export const EdgeConfigSchema = Type.Object(
     legalLog: Type.Optional(LegalLogSectionSchema),
     // 4G health from ModemManager (docs/configuration.md). Absent: no modem is read.
     modem: Type.Optional(ModemSectionSchema),
+    // The depot's Wi-Fi when parked at base, else the 4G router (docs/configuration.md). Absent: no depot link.
+    depot: Type.Optional(DepotSectionSchema),
     // The mediators' location privacy: pause by button or dashboard, working hours (docs/configuration.md).
     privacy: PrivacyConfigSchema,
     outbox: Type.Object(

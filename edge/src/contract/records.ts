@@ -148,6 +148,17 @@ export const HotspotUpdateSchema = kindSchema(
     endedQuotaToday: Type.Optional(Count('Sessions ended since local midnight because their volume quota was used up')),
     /** Present only while the questionnaire is enabled (hotspot.pages.questionnaire.enabled). */
     questionnaireToday: Type.Optional(QuestionnaireTodaySchema),
+    channel: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 233, description: "The hotspot radio's channel, settled at hotspot start" }),
+    ),
+    channelSource: Type.Optional(
+      Type.Union([Type.Literal('scan'), Type.Literal('configured'), Type.Literal('running')], {
+        description: "Where the channel came from: the start's site survey, the config, or a hostapd already serving",
+      }),
+    ),
+    networksSeen: Type.Optional(
+      Count('2.4 GHz networks the site survey heard (a count: never an SSID or a BSSID); only with channelSource scan'),
+    ),
   },
   'Hotspot aggregates',
 );
@@ -169,6 +180,11 @@ export const UplinkUpdateSchema = kindSchema(
     registered: Type.Optional(Type.Boolean({ description: 'Registered for mobile data, home or roaming' })),
     modemBytesRx: Type.Optional(Count("Bytes the modem's connected bearer received (modem-side counter)")),
     modemBytesTx: Type.Optional(Count("Bytes the modem's connected bearer sent (modem-side counter)")),
+    via: Type.Optional(
+      Type.Union([Type.Literal('depot-wifi'), Type.Literal('4g-router')], {
+        description: "Which way the unit's traffic goes: the depot's Wi-Fi while parked at base, else the 4G router",
+      }),
+    ),
   },
   'Uplink health',
 );

@@ -101,6 +101,22 @@ export const HotspotConfigSchema = Type.Object(
           default: '/run/hostapd',
           description: "hostapd's control sockets (hostapd_cli -p); station joins and leaves are read there",
         }),
+        hostapdUnit: Type.String({
+          pattern: '^[A-Za-z0-9@._-]+\\.service$',
+          default: 'hostapd.service',
+          description: 'The systemd unit running hostapd: restarted on a new channel, stopped while at the depot',
+        }),
+        survey: Type.Boolean({
+          default: true,
+          description:
+            'At start, when hostapd is not already serving: scan (2.4 GHz), write hostapdConfPath and restart hostapdUnit. Off: hostapd is left alone',
+        }),
+        hostapdConfPath: Type.String({
+          pattern: '^/[A-Za-z0-9._/-]*$',
+          default: '/run/triporteur/hostapd.conf',
+          description:
+            'The runtime hostapd.conf the edge writes (0600) with the chosen channel; hostapdUnit must read it',
+        }),
       },
       { ...strict, default: {} },
     ),

@@ -83,6 +83,10 @@ export function buildRules(config: RecordsConfig): Readonly<Record<RecordKind, K
       endedQuotaToday: exact,
       // One object: any count that moved sends the whole of it (compared deeply).
       questionnaireToday: exact,
+      // Settled once per hotspot start: a new channel is a new state of the radio.
+      channel: state,
+      channelSource: state,
+      networksSeen: exact,
     },
     uplink: {
       signalPct: num(d.uplink.signalPct, 0),
@@ -102,6 +106,8 @@ export function buildRules(config: RecordsConfig): Readonly<Record<RecordKind, K
       // Counters that climb all the time: in full records only, in kB.
       modemBytesRx: { type: 'heartbeat', digits: -3 },
       modemBytesTx: { type: 'heartbeat', digits: -3 },
+      // Joining or leaving the depot network changes where everything goes: sent in full.
+      via: state,
     },
     system: {
       cpuTempC: num(d.system.cpuTempC, 1),

@@ -41,6 +41,12 @@ export interface HotspotAggregate {
   endedQuotaToday?: number;
   /** The portal questionnaire's counts since local midnight; absent while the questionnaire is off. */
   questionnaireToday?: QuestionnaireToday;
+  /** The radio's channel, settled at hotspot start. */
+  channel?: number;
+  /** Where it came from: this start's site survey, the config, or a hostapd already serving. */
+  channelSource?: 'scan' | 'configured' | 'running';
+  /** 2.4 GHz networks the site survey heard (a count only: no SSID, no BSSID); only with channelSource 'scan'. */
+  networksSeen?: number;
 }
 
 export interface UplinkHealth {
@@ -64,6 +70,8 @@ export interface UplinkHealth {
   registered?: boolean;
   modemBytesRx?: number;
   modemBytesTx?: number;
+  /** From the depot link (../wifi/depot-service.ts), when a `depot` section is configured. */
+  via?: 'depot-wifi' | '4g-router';
 }
 
 export type RecordSource = Sample | SystemSample | HotspotAggregate | UplinkHealth;

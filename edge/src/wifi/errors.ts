@@ -11,6 +11,10 @@ export const WifiErrorCode = {
   OUTPUT: 'EDG_WIFI_OUTPUT',
   /** A depot network setting that nmcli would misread (control characters, a PSK of the wrong length). */
   BAD_INPUT: 'EDG_WIFI_INPUT',
+  /** The shared radio could not change hands: hostapd would not stop or start, or NetworkManager refused it. */
+  RADIO_HANDOVER: 'EDG_WIFI_RADIO',
+  /** The depot PSK file cannot be read. */
+  PSK_FILE: 'EDG_WIFI_PSK_FILE',
 } as const;
 
 export type WifiErrorCode = (typeof WifiErrorCode)[keyof typeof WifiErrorCode];

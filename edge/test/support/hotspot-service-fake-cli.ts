@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * hostapd's station events need a radio, which no test machine has. This stands in for `hostapd_cli`
  * (put first in PATH, so `stdbuf -oL hostapd_cli …` finds it): attached (`-G…`), it prints hostapd_cli's
  * banner, then every line appended to `events`, resuming where the previous run stopped; `@exit <n>`
- * makes it die with status n. `all_sta` prints the file `stations`. Each call is logged to `calls`.
+ * makes it die with status n. `all_sta` prints the file `stations`; `status` answers as with no hostapd. Each call is logged to `calls`.
  */
 const FAKE = `
 const fs = require('node:fs');
@@ -14,6 +14,11 @@ const path = require('node:path');
 const dir = path.dirname(__filename);
 const args = process.argv.slice(2);
 fs.appendFileSync(path.join(dir, 'calls'), args.join(' ') + '\\n');
+if (args.includes('status')) {
+  // What the real hostapd_cli 2.10 prints, and its status, when no hostapd holds the control socket.
+  process.stderr.write('Failed to connect to hostapd - wpa_ctrl_open: No such file or directory\\n');
+  process.exit(255);
+}
 if (args.includes('all_sta')) {
   const file = path.join(dir, 'stations');
   process.stdout.write(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
@@ -76,7 +81,8 @@ export async function makeFakeHostapdCli(): Promise<FakeHostapdCli> {
     setStations: (macs) =>
       writeFile(join(dir, 'stations'), macs.map((mac) => `${mac}\nflags=[AUTH][ASSOC]\n`).join('')),
     calls,
-    attaches: async () => (await calls()).filter((call) => !call.includes('all_sta')).length,
+    attaches: async () =>
+      (await calls()).filter((call) => !call.includes('all_sta') && !call.endsWith('status')).length,
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

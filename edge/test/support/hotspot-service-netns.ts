@@ -48,6 +48,14 @@ export class ServiceRig {
       // one there) and a real certificate: dnsmasq runs the same option 114 and host-record either way.
       const section = validateHotspotSection({
         ...config,
+        // Survey on, as on a unit, but with no NetworkManager or systemd here: the configured channel is
+        // written to a private hostapd.conf, and the restart of a unit that exists nowhere fails, logged.
+        wifi: {
+          ...config.wifi,
+          survey: true,
+          hostapdConfPath: join(topo.dir, 'run', 'hostapd.conf'),
+          hostapdUnit: 'triporteur-test-absent-hostapd.service',
+        },
         portal: {
           ...config.portal,
           httpPort: 8081,

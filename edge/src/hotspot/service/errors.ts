@@ -5,6 +5,12 @@
 export const HotspotServiceErrorCode = {
   /** The firewall was asked to allow an address that holds no DHCP lease: no MAC to bind it to. */
   NO_LEASE: 'EDG_HOTSPOT_NO_LEASE',
+  /** `hostapd_cli status` answered with text that is not hostapd's status (no state=, ENABLED without a channel). */
+  HOSTAPD_STATUS: 'EDG_HOTSPOT_HOSTAPD_STATUS',
+  /** The runtime hostapd.conf (wifi.hostapdConfPath) could not be written; hostapd was not restarted. */
+  HOSTAPD_CONF: 'EDG_HOTSPOT_HOSTAPD_CONF',
+  /** `systemctl restart <wifi.hostapdUnit>` failed or could not run; the hotspot carries on without a new channel. */
+  HOSTAPD_RESTART: 'EDG_HOTSPOT_HOSTAPD_RESTART',
 } as const;
 
 export type HotspotServiceErrorCode = (typeof HotspotServiceErrorCode)[keyof typeof HotspotServiceErrorCode];

@@ -19,9 +19,10 @@ import { clientCeiling } from './client-ceiling.js';
 import { FirewallPortAdapter } from './firewall-port.js';
 import { HostapdStations } from './hostapd-stations.js';
 import { LeaseEventsSource } from './lease-events-source.js';
+import { settleRadioChannel } from './radio-channel.js';
 
 export interface HotspotServiceOptions {
-  /** Runs nft and the hostapd_cli listings; the default runs them here (tests: inside a namespace). */
+  /** Runs nft, hostapd_cli, nmcli and systemctl; the default runs them here (tests: inside a namespace). */
   runner?: CommandRunner;
   clock: Clock;
   logger: Logger;
@@ -40,8 +41,8 @@ export interface HotspotService {
   readonly gate: SessionGate;
   readonly portal: RunningPortal;
   /**
-   * Counts only (a HotspotAggregate for telemetry), with today's questionnaire counts while the
-   * questionnaire is enabled; `refresh()` first for fresh idle ends and bytes.
+   * Counts only (a HotspotAggregate for telemetry), with the radio channel settled at start and today's
+   * questionnaire counts while the questionnaire is enabled; `refresh()` first for fresh idle ends and bytes.
    */
   aggregate(): HotspotTotals;
   /** Reads the kernel's allowed set and counters back now, rather than at the next periodic read. */
@@ -68,6 +69,9 @@ export async function startHotspotService(
   const runner = options.runner ?? createExecFileRunner();
   const firewall = new Firewall(runner);
   await applyRuleset(firewall, renderRuleset(config), log);
+  const maxClients = await clientCeiling(section, { log, ...(options.wifiRoot ? { root: options.wifiRoot } : {}) });
+  // Before the stations' reader starts: a hostapd restarted on a new channel is attached to afresh.
+  const radio = await settleRadioChannel(config, { runner, clock, logger: log, maxStations: maxClients });
 
   // Stopped in reverse order; each is pushed before it starts, so a start that fails halfway is undone too.
   const stops: Array<() => Promise<void>> = [];
@@ -115,7 +119,7 @@ export async function startHotspotService(
       uplinkUp,
       idleTimeoutS: config.sessions.idleTimeoutS,
       sessionTimeoutS: config.sessions.sessionTimeoutS,
-      maxClients: await clientCeiling(section, { log, ...(options.wifiRoot ? { root: options.wifiRoot } : {}) }),
+      maxClients,
       ...(legalLog ? { observer: legalLog.observer } : {}),
       ...(sharing.quota ? { quota: sharing.quota } : {}),
       ...(options.onCapacity ? { onCapacity: options.onCapacity } : {}),
@@ -133,7 +137,7 @@ export async function startHotspotService(
       gate: sessions,
       portal,
       aggregate: () => {
-        const totals = sessions.aggregate();
+        const totals = { ...sessions.aggregate(), ...radio };
         const questionnaireToday = portal.questionnaireToday();
         return questionnaireToday ? { ...totals, questionnaireToday } : totals;
       },

@@ -6,3 +6,9 @@ export { FirewallPortAdapter, HostapdStations, LeaseEventsSource } from './adapt
 export { HotspotServiceError, HotspotServiceErrorCode } from './errors.js';
 export { type HotspotFiles, renderHotspotFiles } from './files.js';
 export { type HotspotService, type HotspotServiceOptions, startHotspotService } from './hotspot-service.js';
+export {
+  type ChannelSource,
+  type RadioChannel,
+  type RadioChannelOptions,
+  settleRadioChannel,
+} from './radio-channel.js';

@@ -26,6 +26,7 @@ export {
 } from './firewall.js';
 export { renderHostapdConfig } from './hostapd.js';
 export { type HostapdEvent, hostapdCliCommand, parseAllSta, parseHostapdEvent } from './hostapd-events.js';
+export { HOSTAPD_ENABLED, type HostapdStatus, parseHostapdStatus } from './hostapd-status.js';
 export { type LeaseLogRead, readLeaseEvents } from './lease-log.js';
 export {
   type Lease,

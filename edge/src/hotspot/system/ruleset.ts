@@ -145,10 +145,12 @@ function staffChains(staff: StaffNetworkConfig, up: string, isolated: string | u
 function toPi(subnet: string, tcpPorts: readonly number[]): string[] {
   return [
     'meta nfproto ipv6 drop',
+    // Replies to what the Pi itself opened. Before the source check: while the radio is lent to the depot
+    // network (edge/src/wifi/radio-handover.ts) those replies come in on this interface from depot addresses.
+    'ct state established,related accept',
     // Before the source check: a DHCPDISCOVER comes from 0.0.0.0.
     'udp dport 67 accept',
     `ip saddr != ${subnet} drop`,
-    'ct state established,related accept',
     'meta l4proto { tcp, udp } th dport 53 accept',
     ...(tcpPorts.length > 0 ? [`tcp dport ${list(tcpPorts)} accept`] : []),
     REJECT_ADMIN,
