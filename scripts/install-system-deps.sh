@@ -24,6 +24,11 @@ packages=(
   avrdude
   # every shell script in the repo passes shellcheck (a test runs it)
   shellcheck
+  # systemctl, systemd-analyze (the units are verified) and systemd-notify (the watchdog's sender, tested
+  # against a real datagram socket); a bare Debian container lacks them
+  systemd
+  # the provisioning tests parse the cloud-init files with PyYAML, as cloud-init itself does
+  python3-yaml
   # browser tests: Playwright drives Debian's Chromium (never a downloaded browser)
   chromium fonts-dejavu-core
   # the dashboard's scale path: tests start throw-away PostgreSQL servers from these binaries (as the

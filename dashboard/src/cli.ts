@@ -4,9 +4,11 @@ import { hashSecret } from './auth/secrets.js';
 import { isMosquittoError } from './broker/mosquitto-errors.js';
 import { registerAuthCommands } from './cli-auth.js';
 import { registerBrokerCommands } from './cli-broker.js';
+import { registerProvisionCommand } from './cli-provision.js';
 import { loadDashboardConfig, storeLocation } from './config.js';
 import { startDashboard } from './dashboard.js';
 import { DashboardErrorCode, isDashboardError } from './errors.js';
+import { isProvisionError } from './provision/errors.js';
 import { openStore } from './store/open.js';
 
 export interface CliIo {
@@ -19,7 +21,8 @@ export interface CliIo {
 
 /** One line a person can act on; never a stack trace. */
 export function formatCliError(err: unknown): string {
-  if (isDashboardError(err) || isAuthError(err) || isMosquittoError(err)) return `error ${err.code}: ${err.message}`;
+  if (isDashboardError(err) || isAuthError(err) || isMosquittoError(err) || isProvisionError(err))
+    return `error ${err.code}: ${err.message}`;
   const message = err instanceof Error ? err.message : String(err);
   return `error ${DashboardErrorCode.INTERNAL}: ${message}`;
 }
@@ -58,6 +61,7 @@ export function buildCli(io: CliIo): Command {
     });
 
   registerBrokerCommands(program);
+  registerProvisionCommand(program);
   registerAuthCommands(program, {
     io,
     // The users live in the fleet store: open it as `serve` would, schema brought up to date.

@@ -2,13 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { buildApp } from './app.js';
+import { addDoctorCommand } from './cli/doctor.js';
+import { addFlashCommands } from './cli/flash.js';
 import { addLegalLogCommands } from './cli/legal-log.js';
+import { addMonitorCommand } from './cli/monitor.js';
+import { addRenderFilesCommand } from './cli/render-files.js';
 import { describeFailure, EXIT } from './cli/report.js';
 import { addSerialTools } from './cli/tools.js';
 import { withoutSecrets } from './commands/config-keys.js';
 import { loadEdgeConfig } from './config/load.js';
 import { nodeHost } from './host-node.js';
 import { createLogger } from './logger.js';
+import { createSystemdNotifier, outboxAnswers } from './systemd/index.js';
 
 function fail(err: unknown): never {
   const { line, exitCode } = describeFailure(err);
@@ -31,10 +36,12 @@ program
       JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
     ).version;
     const app = buildApp(nodeHost(logger), config, { configPath: opts.config, version });
+    const systemd = createSystemdNotifier({ logger, health: [outboxAnswers(() => app.status())] });
     let stopping = false;
     const shutdown = async (exitCode: number) => {
       if (stopping) return;
       stopping = true;
+      await systemd.stopping();
       await app.stop().catch((err: unknown) => logger.error({ err }, 'error while stopping'));
       process.exit(exitCode);
     };
@@ -45,6 +52,7 @@ program
     process.on('SIGTERM', () => void shutdown(EXIT.ok));
     process.on('SIGINT', () => void shutdown(EXIT.ok));
     await app.start().catch(fail);
+    await systemd.ready();
   });
 
 program
@@ -58,6 +66,10 @@ program
   });
 
 addSerialTools(program);
+addMonitorCommand(program);
 addLegalLogCommands(program);
+addFlashCommands(program);
+addDoctorCommand(program);
+addRenderFilesCommand(program);
 
 program.parseAsync().catch(fail);

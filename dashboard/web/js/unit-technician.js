@@ -12,6 +12,8 @@ import { text } from './unit-range.js';
 /** The edge's config key syntax (edge/src/contract/commands.ts ConfigKeySchema). */
 const CONFIG_KEY = /^[a-zA-Z][a-zA-Z0-9]*(\.[a-zA-Z][a-zA-Z0-9]*)*$/;
 const MAX_KEY_LENGTH = 100;
+/** A doctor check's status (edge/src/doctor/check.ts) → its label. */
+const CHECK_STATE = { pass: 'tech.checkOk', warn: 'tech.checkWarn', fail: 'tech.checkFailed' };
 
 /** Problems with the arguments, as dictionary keys per field; empty when they can be sent. */
 export function configProblems(key, rawValue, needValue) {
@@ -138,13 +140,17 @@ export class TechnicianPanel {
       const result = await this.send('run-diagnostics', {}, out, run);
       if (!result) return;
       const failed = result.checks.filter((c) => !c.ok).length;
-      const items = result.checks.map((check) =>
-        el('li', { 'data-ok': String(check.ok) }, [
-          el('span', { class: 'check-state' }, [i18n.t(check.ok ? 'tech.checkOk' : 'tech.checkFailed')]),
-          ` ${check.name}`,
+      // Units with doctor add status, code, title and fix; older ones send name, ok and detail only.
+      const items = result.checks.map((check) => {
+        const status = check.status ?? (check.ok ? 'pass' : 'fail');
+        return el('li', { 'data-ok': String(check.ok), 'data-status': status }, [
+          el('span', { class: 'check-state' }, [i18n.t(CHECK_STATE[status] ?? 'tech.checkFailed')]),
+          ` ${check.title ?? check.name}`,
+          ...(check.code && check.code !== 'DOC_OK' ? [' ', el('code', {}, [check.code])] : []),
           ...(check.detail ? [` — ${check.detail}`] : []),
-        ]),
-      );
+          ...(check.fix ? [el('p', { class: 'check-fix' }, [i18n.t('tech.checkFix', { fix: check.fix })])] : []),
+        ]);
+      });
       this.done(
         out,
         el('div', {}, [

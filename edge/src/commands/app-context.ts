@@ -1,14 +1,17 @@
-import { mkdir, readFile, rename, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type ByteTransport, formatCaptureChunk, formatCaptureHeader } from '@triporteur/firmware-bridge';
 import type { EdgeStatus } from '../app.js';
 import { validateEdgeConfig } from '../config/load.js';
 import type { EdgeConfig } from '../config/schema.js';
+import type { DoctorSeams } from '../doctor/context.js';
+import { toDiagnostics } from '../doctor/remote.js';
+import { runDoctor } from '../doctor/run-doctor.js';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
 import type { Host } from '../host.js';
 import type { LocationPrivacyState } from '../privacy/location-privacy.js';
 import { configValueAt } from './config-keys.js';
-import type { CaptureInfo, CommandContext, DiagnosticCheck } from './handlers.js';
+import type { CaptureInfo, CommandContext } from './handlers.js';
 
 /** What the running service lets remote commands see and do; app.ts provides it. */
 export interface AppInternals {
@@ -25,6 +28,8 @@ export interface AppInternals {
   restartUplink(): Promise<void>;
   /** The dashboard's location toggle (privacy/location-privacy.ts). */
   setLocationPause(paused: boolean): LocationPrivacyState;
+  /** Replaces parts of the system run-diagnostics reads (tests: a namespace runner, a temp /sys tree). */
+  doctor?: Omit<DoctorSeams, 'live'>;
 }
 
 /** Telemetry timings are read at every tick, so these apply at once; every other key needs a restart. */
@@ -51,23 +56,23 @@ export function appCommandContext(app: AppInternals): CommandContext {
     getStatus: () => app.status(),
 
     async runDiagnostics() {
-      const status = app.status();
-      const config = app.config();
-      const checks: DiagnosticCheck[] = [
-        { name: 'bms-link', ok: status.bms === 'connected' || status.bms === 'asleep', detail: status.bms },
-        { name: 'uplink', ok: status.uplink === 'online', detail: status.uplink },
-      ];
-      const oldest = app.oldestPendingTs();
-      const ageS = oldest === null ? 0 : Math.round((app.host.clock.now() - oldest) / 1000);
-      checks.push({ name: 'outbox', ok: ageS < 3600, detail: `${status.pendingRecords} pending, oldest ${ageS} s` });
-      try {
-        const fs = await statfs(dirname(config.outbox.path));
-        const freePct = (fs.bavail / fs.blocks) * 100;
-        checks.push({ name: 'disk', ok: freePct > 10, detail: `${freePct.toFixed(1)} % free` });
-      } catch (err) {
-        checks.push({ name: 'disk', ok: false, detail: (err as Error).message });
-      }
-      return { checks };
+      // The same checks as `triporteur-edge doctor`, reading the service's own session, outbox and device
+      // links rather than opening second ones beside them.
+      const { host } = app;
+      const report = await runDoctor(app.config(), {
+        connectMqtt: host.connectMqtt,
+        readFile: host.readFile,
+        clock: host.clock,
+        logger: host.logger.child({ module: 'doctor' }),
+        live: {
+          uplink: () => app.status().uplink,
+          outbox: () => ({ depth: app.status().pendingRecords, oldestTs: app.oldestPendingTs() }),
+          pendingEvents: () => app.status().pendingEvents,
+          devices: () => app.status().devices,
+        },
+        ...app.doctor,
+      });
+      return toDiagnostics(report);
     },
 
     async startCapture({ port, seconds }) {

@@ -4,11 +4,8 @@ import { checkConfigValue, configKeyInfo, restartFor, withoutSecrets } from './c
 
 type Awaitable<T> = T | Promise<T>;
 
-export interface DiagnosticCheck {
-  name: string;
-  ok: boolean;
-  detail?: string;
-}
+/** One line of the run-diagnostics reply (a doctor check): name, ok, detail, and status/code/title/fix. */
+export type DiagnosticCheck = CommandResult<'run-diagnostics'>['checks'][number];
 
 export interface CaptureInfo {
   /** File name of the capture on the unit. */

@@ -139,13 +139,28 @@ export const CommandResultSchemas = {
   ),
   'run-diagnostics': Type.Object(
     {
-      ok: Type.Boolean({ description: 'True when every check passed' }),
+      ok: Type.Boolean({ description: 'True when no check failed (warnings allowed)' }),
       checks: Type.Array(
         Type.Object(
           {
-            name: Type.String({ minLength: 1, maxLength: 64 }),
-            ok: Type.Boolean(),
+            name: Type.String({ minLength: 1, maxLength: 64, description: "The doctor check's id" }),
+            ok: Type.Boolean({ description: 'False for a failed check only' }),
             detail: Type.Optional(Type.String({ maxLength: 1000 })),
+            // Added with doctor (docs/doctor.md); older units send name/ok/detail only.
+            status: Type.Optional(
+              Type.Union([Type.Literal('pass'), Type.Literal('warn'), Type.Literal('fail')], {
+                description: 'pass, warn or fail',
+              }),
+            ),
+            code: Type.Optional(
+              Type.String({
+                pattern: '^DOC_[A-Z0-9_]+$',
+                maxLength: 64,
+                description: 'hardware/TROUBLESHOOTING.md row',
+              }),
+            ),
+            title: Type.Optional(Type.String({ maxLength: 200, description: 'What the check looks at, French' })),
+            fix: Type.Optional(Type.String({ maxLength: 1000, description: 'What to do, French; warn and fail only' })),
           },
           { additionalProperties: false },
         ),

@@ -12,6 +12,8 @@ export const DoctorCode = {
   // Serial devices (BMS, motor controller, GPS, Arduino)
   /** The configured device path does not exist: adapter unplugged, or the udev rule did not name it. */
   SERIAL_MISSING: 'DOC_SERIAL_MISSING',
+  /** The path exists but is a plugging-order name (/dev/ttyUSB0, /dev/ttyACM0) that may point at another device after a reboot. */
+  SERIAL_UNSTABLE: 'DOC_SERIAL_UNSTABLE',
   /** The path exists but cannot be opened: permissions (dialout), or another process holds it. */
   SERIAL_BUSY: 'DOC_SERIAL_BUSY',
   /** Opened, asked, nothing came back: device unplugged from its adapter, asleep, unpowered, or TX/RX swapped. */

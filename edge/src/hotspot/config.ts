@@ -101,6 +101,11 @@ export const HotspotConfigSchema = Type.Object(
           default: '/run/hostapd',
           description: "hostapd's control sockets (hostapd_cli -p); station joins and leaves are read there",
         }),
+        controlGroup: Type.String({
+          pattern: '^[a-z_][a-z0-9_-]{0,31}$|^[0-9]{1,10}$',
+          default: 'triporteur',
+          description: "Group that may use hostapd's control sockets: the edge service's (a name or a gid)",
+        }),
         hostapdUnit: Type.String({
           pattern: '^[A-Za-z0-9@._-]+\\.service$',
           default: 'hostapd.service',

@@ -3,7 +3,7 @@ import type { CommandResult, CommandRunner } from '../hotspot/system/command.js'
 import { HotspotError, HotspotErrorCode } from '../hotspot/system/errors.js';
 import type { RadioHandover } from './depot-link.js';
 import { WifiError, WifiErrorCode } from './errors.js';
-import { leadingInt, splitTerse } from './terse.js';
+import { waitForNmHold } from './nm-device.js';
 
 export interface SharedRadioOptions {
   /** The one radio: hostapd's access point, or NetworkManager's station. */
@@ -17,13 +17,6 @@ export interface SharedRadioOptions {
 }
 
 /**
- * NMDeviceState 30, "disconnected": NetworkManager holds the device and may activate a connection on it.
- * Just after `managed yes` it is 20, "unavailable", while wpa_supplicant takes the interface, and an
- * activation then fails with "device not available".
- */
-const NM_DEVICE_DISCONNECTED = 30;
-
-/**
  * The radio handover for a unit with one radio. hostapd and NetworkManager must never drive it at the
  * same time, so hostapd is stopped before NetworkManager may manage the interface, and NetworkManager
  * lets go of it before hostapd starts again. The hotspot is therefore off while the unit is at the depot.
@@ -34,20 +27,15 @@ export function createSharedRadioHandover(runner: CommandRunner, options: Shared
   const managed = (value: 'yes' | 'no') => checked(runner, 'nmcli', ['device', 'set', ifname, 'managed', value]);
 
   const waitUntilHeld = async () => {
-    for (let poll = 1; ; poll++) {
-      const shown = await checked(runner, 'nmcli', ['--terse', '--fields', 'GENERAL.STATE', 'device', 'show', ifname]);
-      const line = shown.stdout.split('\n').find((l) => l.startsWith('GENERAL.STATE:'));
-      const state = line === undefined ? undefined : leadingInt(splitTerse(line)[1]);
-      if (state === undefined) throw new WifiError(WifiErrorCode.OUTPUT, 'nmcli device show: no numeric GENERAL.STATE');
-      if (state >= NM_DEVICE_DISCONNECTED) return;
-      if (poll >= readyPolls) {
-        throw new WifiError(
-          WifiErrorCode.RADIO_HANDOVER,
-          `NetworkManager did not take ${ifname} within ${(readyPolls * readyPollMs) / 1000} s (state ${state})`,
-        );
-      }
-      await new Promise<void>((resolve) => clock.setTimeout(resolve, readyPollMs));
+    const wait = await waitForNmHold(checkedRunner(runner), ifname, { clock, polls: readyPolls, pollMs: readyPollMs });
+    if (wait.held) return;
+    if (wait.lastState === undefined) {
+      throw new WifiError(WifiErrorCode.OUTPUT, 'nmcli device show: no numeric GENERAL.STATE');
     }
+    throw new WifiError(
+      WifiErrorCode.RADIO_HANDOVER,
+      `NetworkManager did not take ${ifname} within ${(readyPolls * readyPollMs) / 1000} s (state ${wait.lastState})`,
+    );
   };
 
   return {
@@ -73,6 +61,11 @@ export function createSharedRadioHandover(runner: CommandRunner, options: Shared
       if (failure !== undefined) throw failure;
     },
   };
+}
+
+/** The runner with `checked`'s failures: each nmcli read in the wait throws its code too. */
+function checkedRunner(runner: CommandRunner): CommandRunner {
+  return { run: (file, args) => checked(runner, file, args) };
 }
 
 /** Runs one step; a tool that cannot start, one that hangs and one that exits non-zero each get their code. */

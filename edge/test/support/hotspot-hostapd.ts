@@ -38,6 +38,8 @@ export async function checkHostapdConfig(config: string): Promise<HostapdCheck> 
     const offline = config
       .replace(/^driver=.*$/m, 'driver=none')
       .replace(/^ctrl_interface=.*$/m, `ctrl_interface=${join(dir, 'ctrl')}`)
+      // The service's group exists only where the installer made it (hardware/systemd); root's stands in.
+      .replace(/^ctrl_interface_group=.*$/m, 'ctrl_interface_group=0')
       .replace(/^bridge=.*\n/m, '');
     await writeFile(file, offline, { mode: 0o600 });
     const child = spawn('hostapd', ['-d', file], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -3,9 +3,9 @@ import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Clock } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
+import { waitForNmHold } from '../../wifi/nm-device.js';
 import { createNmcliWifi } from '../../wifi/nmcli.js';
 import { runSiteSurvey } from '../../wifi/survey.js';
-import { leadingInt, splitTerse } from '../../wifi/terse.js';
 import type { WifiControl } from '../../wifi/wifi-control.js';
 import type { HotspotConfig } from '../config.js';
 import { describeFailure } from '../sessions/scrub.js';
@@ -38,9 +38,6 @@ export interface RadioChannelOptions {
   lendPolls?: number;
   lendPollMs?: number;
 }
-
-/** NMDeviceState 30 = disconnected: the first state in which NetworkManager allows a scan. */
-const NM_DEVICE_SCANNABLE = 30;
 
 /**
  * The radio's channel at hotspot start. A hostapd already serving the interface keeps its channel: a
@@ -145,25 +142,15 @@ async function survey(config: HotspotConfig, options: RadioChannelOptions): Prom
 /** True once NetworkManager manages the radio and may scan; false if it cannot (no nmcli: the scan says so). */
 async function lendRadio(iface: string, options: RadioChannelOptions): Promise<boolean> {
   if (!(await nmcli(options, ['device', 'set', iface, 'managed', 'yes']))) return false;
-  const polls = options.lendPolls ?? 20;
-  for (let poll = 0; poll < polls; poll++) {
-    const state = await deviceState(iface, options);
-    if (state !== undefined && state >= NM_DEVICE_SCANNABLE) return true;
-    await sleep(options.clock, options.lendPollMs ?? 500);
-  }
+  const wait = { clock: options.clock, polls: options.lendPolls ?? 20, pollMs: options.lendPollMs ?? 500 };
+  // A read that throws counts as not held yet: the scan that follows reports what is wrong.
+  const held = await waitForNmHold(options.runner, iface, wait).then(
+    (result) => result.held,
+    () => false,
+  );
+  if (held) return true;
   options.logger.warn({ event: 'survey-radio-unavailable' }, 'NetworkManager did not take the radio in time');
   return true;
-}
-
-async function deviceState(iface: string, options: RadioChannelOptions): Promise<number | undefined> {
-  try {
-    const result = await options.runner.run('nmcli', ['--terse', '--fields', 'GENERAL.STATE', 'device', 'show', iface]);
-    if (result.code !== 0) return undefined;
-    const line = result.stdout.split('\n').find((l) => l.startsWith('GENERAL.STATE:'));
-    return line === undefined ? undefined : leadingInt(splitTerse(line)[1]);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A best-effort nmcli step: true when it exited 0. Failures are the scan's to report. */
@@ -229,8 +216,4 @@ async function writePrivateFile(path: string, text: string): Promise<void> {
       { cause: err },
     );
   }
-}
-
-function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.setTimeout(resolve, ms));
 }

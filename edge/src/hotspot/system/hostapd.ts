@@ -30,7 +30,11 @@ export function renderHostapdConfig(config: HotspotConfig, radio: HostapdRadioCh
     ...(residents.interface === wifi.interface ? [] : [`bridge=${residents.interface}`]),
     'driver=nl80211',
     `ctrl_interface=${wifi.controlDir}`,
-    'ctrl_interface_group=0',
+    // The edge runs as its own user (hardware/systemd): it reaches the control sockets through this group.
+    `ctrl_interface_group=${wifi.controlGroup}`,
+    // hostapd's own log lines name stations by MAC: errors only, so none of them reach the journal.
+    'logger_syslog_level=3',
+    'logger_stdout_level=3',
     `country_code=${wifi.countryCode}`,
     // Advertise the country so phones use the right channels and powers.
     'ieee80211d=1',
