@@ -1,9 +1,11 @@
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseCapture } from '@triporteur/firmware-bridge';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import type { EdgeConfig } from '../src/config/schema.js';
 import { birthTopic, cmdTopic, parseBirth, parseCommandReply, replyTopic } from '../src/contract/commands.js';
 import { startTestBroker } from './support/aedes-broker.js';
 import { recordingHost, startBmsRig, testConfig } from './support/rig.js';
@@ -16,13 +18,14 @@ afterEach(async () => {
 });
 
 /** A running edge app and a technician's client on the same real broker. */
-async function running() {
+async function running(options: { configPath?: (config: EdgeConfig) => string } = {}) {
   const rig = await startBmsRig();
   cleanups.push(() => rig.close());
   const broker = await startTestBroker({ [UNIT]: 'unit-secret', tech: 'tech-secret' });
   cleanups.push(() => broker.close());
   const config = testConfig({ bmsPath: rig.pty.b, url: broker.url });
-  const app = buildApp(recordingHost(), config, { version: '9.9.9' });
+  const configPath = options.configPath?.(config);
+  const app = buildApp(recordingHost(), config, { version: '9.9.9', ...(configPath ? { configPath } : {}) });
   cleanups.push(() => app.stop());
   await app.start();
   const tech: MqttClient = await mqtt.connectAsync(broker.url, {
@@ -90,6 +93,22 @@ describe('edge app: remote commands and birth', () => {
     expect(bad).toMatchObject({ ok: false, error: { code: 'EDG_CMD_INVALID' } });
     const read = await send('config-get', 'get-1', { key: 'mqtt.password' });
     expect(read).toMatchObject({ ok: true, result: { value: '[redacted]' } });
+  });
+
+  it('writes a set value into its config file, which keeps mode 0600 (it holds the broker password)', async () => {
+    let path = '';
+    const { send } = await running({
+      configPath: (config) => {
+        path = join(dirname(config.outbox.path), 'config.json');
+        writeFileSync(path, JSON.stringify(config), { mode: 0o600 });
+        return path;
+      },
+    });
+    const ok = await send('config-set', 'set-file', { key: 'telemetry.maxBatch', value: 50 });
+    expect(ok).toMatchObject({ ok: true });
+    expect(JSON.parse(await readFile(path, 'utf8')).telemetry.maxBatch).toBe(50);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dirname(path)).filter((name) => name.includes('config.json'))).toEqual(['config.json']);
   });
 
   it('captures the raw BMS line on request and keeps the file on the unit', async () => {

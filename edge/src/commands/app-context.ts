@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type ByteTransport, formatCaptureChunk, formatCaptureHeader } from '@triporteur/firmware-bridge';
 import type { EdgeStatus } from '../app.js';
@@ -8,6 +8,7 @@ import type { DoctorSeams } from '../doctor/context.js';
 import { toDiagnostics } from '../doctor/remote.js';
 import { runDoctor } from '../doctor/run-doctor.js';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import type { Host } from '../host.js';
 import type { LocationPrivacyState } from '../privacy/location-privacy.js';
 import { configValueAt } from './config-keys.js';
@@ -128,9 +129,8 @@ export function appCommandContext(app: AppInternals): CommandContext {
       const raw = JSON.parse(await readFile(app.configPath, 'utf8')) as Record<string, unknown>;
       setAt(raw, key, value);
       validateEdgeConfig(raw);
-      const temp = `${app.configPath}.tmp`;
-      await writeFile(temp, `${JSON.stringify(raw, null, 2)}\n`);
-      await rename(temp, app.configPath);
+      // 0600: the file holds the broker password (and the staff passphrase); a plain rewrite made it 0644.
+      await writeFileAtomic(app.configPath, `${JSON.stringify(raw, null, 2)}\n`, 0o600);
       return { applied: isLiveKey(key), restartRequired: !isLiveKey(key) };
     },
 

@@ -5,6 +5,7 @@ import { EdgeError, EdgeErrorCode } from '../errors.js';
 import { checkHotspotSection } from '../hotspot/edge-config.js';
 import { validateLegalLogSection } from '../legal-log/config.js';
 import { checkDepotSection } from '../wifi/config.js';
+import { deepFreeze } from './freeze.js';
 import { type EdgeConfig, EdgeConfigSchema } from './schema.js';
 
 /**
@@ -66,12 +67,4 @@ export async function loadEdgeConfig(path: string): Promise<Readonly<EdgeConfig>
     });
   }
   return validateEdgeConfig(parsed);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { deepFreeze } from '../config/freeze.js';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
 import { CIDR_PATTERN, IFNAME_PATTERN, IPV4_PATTERN } from './system/addresses.js';
 import { checkHotspotConfig } from './system/config-checks.js';
@@ -291,12 +292,4 @@ export function validateHotspotConfig(input: unknown, field = 'hotspot'): Readon
   const config = withDefaults as HotspotConfig;
   checkHotspotConfig(config, field);
   return deepFreeze(config);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

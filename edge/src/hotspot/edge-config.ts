@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { deepFreeze } from '../config/freeze.js';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
 import { type HotspotConfig, HotspotConfigSchema } from './config.js';
 import { type PortalConfig, PortalConfigSchema, validatePortalConfig } from './portal/config.js';
@@ -96,12 +97,4 @@ export function validateHotspotSection(input: unknown, field = 'hotspot'): Reado
   const section = withDefaults as HotspotSection;
   checkHotspotSection(section, field);
   return deepFreeze(section);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import type { HotspotSection } from '../hotspot/edge-config.js';
 import { renderHotspotFiles } from '../hotspot/service/files.js';
 
@@ -64,21 +64,7 @@ async function writeOne(path: string, file: SystemFile): Promise<WriteOutcome> {
     await chmod(path, file.mode);
     return 'mode-fixed';
   }
-  const temporary = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temporary, 'wx', file.mode);
-    try {
-      await handle.writeFile(file.content);
-      // The mode given to open() passes through the umask; the passphrase file must be 0600 whatever it is.
-      await handle.chmod(file.mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (err) {
-    await rm(temporary, { force: true });
-    throw err;
-  }
+  // The passphrase file must be 0600 whatever the umask: writeFileAtomic sets the mode exactly.
+  await writeFileAtomic(path, file.content, file.mode);
   return 'written';
 }

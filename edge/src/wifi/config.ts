@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { deepFreeze } from '../config/freeze.js';
 import { EdgeError, EdgeErrorCode } from '../errors.js';
 import type { HotspotSection } from '../hotspot/edge-config.js';
 import { IFNAME_PATTERN } from '../hotspot/system/addresses.js';
@@ -112,12 +113,4 @@ export function validateDepotSection(
   const section = withDefaults as DepotSection;
   checkDepotSection(section, hotspot, field);
   return deepFreeze(section);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type { Clock } from '@triporteur/firmware-bridge';
 import type { Logger } from 'pino';
+import { writeFileAtomic } from '../../files/atomic-write.js';
 import { waitForNmHold } from '../../wifi/nm-device.js';
 import { createNmcliWifi } from '../../wifi/nmcli.js';
 import { runSiteSurvey } from '../../wifi/survey.js';
@@ -194,22 +192,9 @@ async function restartHostapd(runner: CommandRunner, unit: string, log: Logger):
  * over the old one, so hostapd never reads half a file, even after a power cut mid-write.
  */
 async function writePrivateFile(path: string, text: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await mkdir(dirname(path), { recursive: true });
-    const handle = await open(temporary, 'wx', 0o600);
-    try {
-      // The umask may have taken bits off, never added any; chmod says exactly what is meant.
-      await handle.chmod(0o600);
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
+    await writeFileAtomic(path, text, 0o600, { createParent: true });
   } catch (err) {
-    // A parent that is not a directory makes rm fail too; the write's failure is the one to report.
-    await rm(temporary, { force: true }).catch(() => undefined);
     throw new HotspotServiceError(
       HotspotServiceErrorCode.HOSTAPD_CONF,
       `cannot write ${path}: ${err instanceof Error ? err.message : String(err)}`,

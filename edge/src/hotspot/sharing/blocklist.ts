@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../files/atomic-write.js';
 import type { HotspotConfig } from '../config.js';
 import { SharingError, SharingErrorCode } from './errors.js';
 
@@ -79,18 +78,9 @@ export async function writeBlocklist(filter: HotspotConfig['filter']): Promise<n
   }
   const domains = parseBlocklist(text, filter.blocklistFile);
   const target = filter.serversFile;
-  const temporary = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const handle = await open(temporary, 'w', 0o644);
-    try {
-      await handle.writeFile(renderBlocklistServers(domains));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, target);
+    await writeFileAtomic(target, renderBlocklistServers(domains), 0o644);
   } catch (err) {
-    await rm(temporary, { force: true });
     throw new SharingError(SharingErrorCode.BLOCKLIST_IO, `cannot write ${target}`, { cause: err });
   }
   return domains.length;
