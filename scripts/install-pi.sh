@@ -152,6 +152,8 @@ replace_tree() {
   rm -rf "$dest.new"
   cp -R "$src" "$dest.new"
   chmod -R u=rwX,go=rX "$dest.new"
+  # The CLI's entry point, which technicians run by its path (doctor, monitor): tsc writes it 0644.
+  if [[ -f $dest.new/main.js ]]; then chmod 0755 "$dest.new/main.js"; fi
   rm -rf "$dest.old"
   if [[ -e $dest ]]; then mv "$dest" "$dest.old"; fi
   mv "$dest.new" "$dest"

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
@@ -159,6 +159,19 @@ describe('unit events', () => {
     expect(unitEvents.pending).toBe(0);
     // The latch did not move: the same condition raised properly is still news.
     expect(unitEvents.raise({ kind: 'portal-full', active: true, severity: 'warning' })).toBe(true);
+  });
+
+  it('runs on when the journal cannot open at start (a full disk), and opens it at the next event', async () => {
+    const r = await rig();
+    const parent = mkdtempSync(join(tmpdir(), 'edge-events-'));
+    const path = join(parent, 'later', 'events.db');
+    // Opens inside; the directory is not there yet, as no space would be.
+    const { unitEvents } = events(r, { path });
+    expect(unitEvents.pending).toBe(0);
+    expect(unitEvents.raise({ kind: 'portal-full', active: true, severity: 'warning' })).toBe(false);
+    mkdirSync(join(parent, 'later'));
+    expect(unitEvents.raise({ kind: 'portal-full', active: true, severity: 'warning' })).toBe(true);
+    await until(() => r.received.length === 1, 'the event once the journal opened');
   });
 
   it('refuses events before the journal is open or after it is closed', async () => {

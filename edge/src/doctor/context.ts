@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { type Clock, systemClock } from '@triporteur/firmware-bridge';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { type Logger, pino } from 'pino';
@@ -9,6 +10,8 @@ import type { UplinkStatus } from '../uplink/session.js';
 import type { OpenSerial } from './serial/listen.js';
 
 export type ConnectMqtt = (url: string, options: IClientOptions) => MqttClient;
+/** Opens a TCP connection for a network probe; rejects as net.connect's errors do (code ECONNREFUSED…). */
+export type ConnectTcp = (host: string, port: number) => Promise<Socket>;
 
 /**
  * What the running service already knows, when doctor runs inside it (the dashboard's remote
@@ -45,6 +48,11 @@ export interface DoctorContext {
   openSerial?: OpenSerial;
   /** Set when doctor runs inside the service (remote diagnostics); absent for the command line. */
   live?: LiveUnit;
+  /**
+   * The portal probe's connection; Node's own when absent. The whole-unit test gives a socket opened
+   * inside the hotspot's network namespace, where the portal listens (e2e/doctor-unit.test.ts).
+   */
+  connectTcp?: ConnectTcp;
   /** How long one network probe (broker CONNACK, portal answer) may take before it counts as no answer. */
   probeTimeoutMs: number;
 }
@@ -67,5 +75,6 @@ export function doctorContext(config: Readonly<EdgeConfig>, seams: DoctorSeams =
     probeTimeoutMs: seams.probeTimeoutMs ?? PROBE_TIMEOUT_MS,
     ...(seams.openSerial ? { openSerial: seams.openSerial } : {}),
     ...(seams.live ? { live: seams.live } : {}),
+    ...(seams.connectTcp ? { connectTcp: seams.connectTcp } : {}),
   };
 }

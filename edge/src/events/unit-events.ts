@@ -46,14 +46,31 @@ export class UnitEvents {
   private readonly latched = new Map<string, boolean>();
   private sending: Promise<void> | undefined;
   private again = false;
+  /** Between open() and close(): a journal that failed to open is tried again. */
+  private opened = false;
 
   constructor(private readonly options: UnitEventsOptions) {}
 
-  /** Opens the journal (EDG_OUTBOX_OPEN when it cannot). Events raised before this are refused. */
+  /**
+   * Opens the journal. One that cannot open (a full disk at start) is logged and tried again at the next
+   * event: the telemetry must not stop for the events' sake. Events raised before this are refused.
+   */
   open(): void {
+    this.opened = true;
+    this.tryOpen();
+  }
+
+  private tryOpen(): void {
     const { bootId, path, clock, logger } = this.options;
-    this.journal = new Outbox(path, { ...JOURNAL_BOUNDS, clock, logger: logger.child({ module: 'event-journal' }) });
-    this.nextSeq = (this.journal.lastSeq(bootId) ?? -1) + 1;
+    try {
+      this.journal = new Outbox(path, { ...JOURNAL_BOUNDS, clock, logger: logger.child({ module: 'event-journal' }) });
+      this.nextSeq = (this.journal.lastSeq(bootId) ?? -1) + 1;
+    } catch (err) {
+      logger.error(
+        { code: isEdgeError(err) ? err.code : EdgeErrorCode.OUTBOX_OPEN, path, failure: (err as Error).message },
+        'events journal unavailable; tried again at the next event',
+      );
+    }
   }
 
   /** Held in the journal, not yet acknowledged. */
@@ -68,6 +85,7 @@ export class UnitEvents {
   raise(event: RaisedEvent): boolean {
     const key = event.key ?? event.kind;
     if ((this.latched.get(key) ?? false) === event.active) return false;
+    if (this.opened && this.journal === undefined) this.tryOpen();
     const journal = this.journal;
     if (journal === undefined) return false;
     const payload: EventPayload = {
@@ -128,6 +146,7 @@ export class UnitEvents {
   }
 
   close(): void {
+    this.opened = false;
     this.journal?.close();
     this.journal = undefined;
   }

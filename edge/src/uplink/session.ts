@@ -163,8 +163,17 @@ export class UplinkSession {
     this.setStatus('stopped');
     if (this.retryTimer !== undefined) this.host.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    // Force when offline: a graceful end would wait for a reconnect that may never come.
-    await client.endAsync(!client.connected);
+    // Force when offline: a graceful end would wait for a reconnect that may never come. Online, a graceful
+    // end waits for in-flight PUBACKs; a broker that stops answering must not hang the shutdown either.
+    let timer: TimerHandle | undefined;
+    const ended = await Promise.race([
+      client.endAsync(!client.connected).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = this.host.clock.setTimeout(() => resolve(false), 3000);
+      }),
+    ]);
+    if (timer !== undefined) this.host.clock.clearTimeout(timer);
+    if (!ended) await client.endAsync(true);
   }
 
   private publish(topic: string, payload: string | Buffer, retain: boolean): Promise<void> {

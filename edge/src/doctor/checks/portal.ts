@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { portalConfigOf } from '../../hotspot/edge-config.js';
 import type { DoctorCheck } from '../check.js';
 import { DoctorCode } from '../codes.js';
-import type { DoctorContext } from '../context.js';
+import type { ConnectTcp, DoctorContext } from '../context.js';
 import { fail, notConfigured, pass } from '../result.js';
 
 const ID = 'portal';
@@ -32,7 +32,7 @@ export const portalCheck: DoctorCheck<DoctorContext> = {
     const landing = `http://${portal.portalHostname}/`;
     let answer: HttpAnswer;
     try {
-      answer = await get(portal.host, portal.httpPort, context.probeTimeoutMs);
+      answer = await get(portal.host, portal.httpPort, context.probeTimeoutMs, context.connectTcp);
     } catch (err) {
       return fail(ID, DoctorCode.PORTAL_UNREACHABLE, `pas de réponse sur ${where} : ${(err as Error).message}`, FIX);
     }
@@ -49,10 +49,23 @@ export const portalCheck: DoctorCheck<DoctorContext> = {
   },
 };
 
-function get(host: string, port: number, timeoutMs: number): Promise<HttpAnswer> {
+async function get(host: string, port: number, timeoutMs: number, connect?: ConnectTcp): Promise<HttpAnswer> {
+  // A socket from the seam (a test's, inside the hotspot's namespace), else the request's own.
+  const socket = connect
+    ? await connect(host, port).catch((err: NodeJS.ErrnoException) => Promise.reject(refused(err)))
+    : undefined;
   return new Promise((resolve, reject) => {
     const req = request(
-      { host, port, path: PROBE.path, method: 'GET', headers: { host: PROBE.host }, timeout: timeoutMs, agent: false },
+      {
+        host,
+        port,
+        path: PROBE.path,
+        method: 'GET',
+        headers: { host: PROBE.host },
+        timeout: timeoutMs,
+        // Node uses createConnection only without an agent (`agent: false` makes a fresh one).
+        ...(socket ? { createConnection: () => socket } : { agent: false }),
+      },
       (res) => {
         res.resume();
         const location = res.headers.location;
@@ -60,9 +73,9 @@ function get(host: string, port: number, timeoutMs: number): Promise<HttpAnswer>
       },
     );
     req.on('timeout', () => req.destroy(new Error(`délai de ${Math.round(timeoutMs / 1000)} s dépassé`)));
-    req.on('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'ECONNREFUSED' ? new Error('connexion refusée') : err),
-    );
+    req.on('error', (err: NodeJS.ErrnoException) => reject(refused(err)));
     req.end();
   });
 }
+
+const refused = (err: NodeJS.ErrnoException) => (err.code === 'ECONNREFUSED' ? new Error('connexion refusée') : err);
