@@ -67,9 +67,10 @@ function judge(id: string, device: DeviceStatus): CheckResult {
     case 'wiring-fault':
       return fail(
         id,
-        DoctorCode.SERIAL_ECHO,
-        `${name} : défaut de câblage détecté`,
-        'Chercher un court-circuit entre TXD et RXD ; recâbler comme dans hardware/wiring.md.',
+        // The supervisor's wiring-fault: bytes arrive but never a valid frame (firmware-bridge port/supervisor.ts).
+        DoctorCode.SERIAL_GARBLED,
+        `${name} : des octets arrivent mais aucune trame valide`,
+        "Vérifier le type d'appareil et la vitesse dans la configuration, puis A/B (RS485) ou TX/RX et les niveaux (hardware/wiring.md) ; `triporteur-edge doctor` service arrêté nomme la bonne vitesse.",
       );
     default:
       return fail(id, DoctorCode.SERIAL_SILENT, `${name} : arrêté`, '`systemctl restart triporteur-edge`.');
